@@ -1,0 +1,172 @@
+package dev.parley;
+
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.cluster.MembershipListener;
+import com.hazelcast.config.Config;
+import com.hazelcast.config.JoinConfig;
+import com.hazelcast.core.HazelcastInstance;
+import dev.parley.auth.PasswordHasher;
+import dev.parley.bus.Codecs;
+import dev.parley.bus.Fanout;
+import dev.parley.config.AppConfig;
+import dev.parley.presence.PresenceTracker;
+import dev.parley.session.SessionVerticle;
+import dev.parley.store.Database;
+import dev.parley.store.StoreVerticle;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.spi.cluster.hazelcast.ConfigUtil;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import io.vertx.sqlclient.Pool;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running Parley node: a (clustered) Vertx with the store, then the session verticles,
+ * deployed in that order. {@code Main} starts one; tests start several in one JVM.
+ */
+public final class ParleyNode {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ParleyNode.class);
+
+  private final Vertx vertx;
+  private final Pool pool;
+  private final WorkerExecutor crypto;
+  private final PresenceTracker presence;
+  private final String nodeId;
+  private final String sessionsDeployment;
+
+  private ParleyNode(Vertx vertx, Pool pool, WorkerExecutor crypto, PresenceTracker presence, String nodeId,
+                     String sessionsDeployment) {
+    this.vertx = vertx;
+    this.pool = pool;
+    this.crypto = crypto;
+    this.presence = presence;
+    this.nodeId = nodeId;
+    this.sessionsDeployment = sessionsDeployment;
+  }
+
+  public static Future<ParleyNode> start(AppConfig config) {
+    return createVertx(config).compose(vertx -> deploy(vertx, config).recover(failure ->
+        vertx.close().transform(closed -> Future.failedFuture(failure))));
+  }
+
+  private static Future<Vertx> createVertx(AppConfig config) {
+    VertxOptions options = new VertxOptions().setPreferNativeTransport(false);
+    if (!config.cluster().enabled()) {
+      return Future.succeededFuture(Vertx.vertx(options));
+    }
+    options.getEventBusOptions().setHost(config.cluster().host()).setPort(0);
+    return Vertx.builder().with(options).withClusterManager(new HazelcastClusterManager(hazelcast(config.cluster())))
+        .buildClustered();
+  }
+
+  /** cluster.xml (the working directory's, else the jar's), with the node's own port, members and name. */
+  static Config hazelcast(AppConfig.ClusterConfig cluster) {
+    Config hz;
+    try {
+      Path file = Path.of(System.getenv().getOrDefault("PARLEY_CLUSTER_XML", "cluster.xml"));
+      hz = Files.exists(file) ? Config.loadFromFile(file.toFile()) : ConfigUtil.loadConfig();
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot read the Hazelcast configuration: " + e.getMessage(), e);
+    }
+    hz.setClusterName(cluster.name());
+    hz.getNetworkConfig().setPort(cluster.port()).setPortAutoIncrement(true);
+    hz.getNetworkConfig().getInterfaces().setEnabled(true).setInterfaces(java.util.List.of(cluster.host()));
+    hz.setProperty("hazelcast.local.localAddress", cluster.host());
+    JoinConfig join = hz.getNetworkConfig().getJoin();
+    if (join.getTcpIpConfig().isEnabled() || !join.getMulticastConfig().isEnabled()) {
+      join.getMulticastConfig().setEnabled(false);
+      join.getTcpIpConfig().setEnabled(true);
+      if (!cluster.members().isEmpty()) {
+        join.getTcpIpConfig().setMembers(cluster.members());
+      } else if (join.getTcpIpConfig().getMembers().isEmpty()) {
+        join.getTcpIpConfig().addMember(cluster.host());
+      }
+    }
+    return hz;
+  }
+
+  private static Future<ParleyNode> deploy(Vertx vertx, AppConfig config) {
+    Codecs.register(vertx.eventBus());
+    HazelcastInstance hz = vertx.isClustered()
+        ? ((HazelcastClusterManager) ((io.vertx.core.internal.VertxInternal) vertx).clusterManager()).getHazelcastInstance()
+        : null;
+    String nodeId = hz != null ? hz.getCluster().getLocalMember().getUuid().toString() : UUID.randomUUID().toString();
+    BooleanSupplier clusterHealthy = hz == null ? () -> true : () -> hz.getLifecycleService().isRunning();
+    WorkerExecutor crypto = vertx.createSharedWorkerExecutor("parley-crypto", Math.max(2, Runtime.getRuntime().availableProcessors()));
+
+    return Database.migrate(vertx, config.db()).compose(migrated -> {
+      Pool pool = Database.pool(vertx, config.db());
+      PresenceTracker presence = new PresenceTracker(pool, new Fanout(vertx.eventBus()), nodeId);
+      PasswordHasher hasher = new PasswordHasher(crypto, config.auth().passwordIterations());
+      int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
+      return presence.dropAllBut(liveNodes(hz, nodeId))
+          .compose(v -> vertx.deployVerticle(new StoreVerticle(pool, config.chat())))
+          .compose(v -> vertx.deployVerticle(
+              () -> new SessionVerticle(config, pool, nodeId, hasher, presence, clusterHealthy),
+              new DeploymentOptions().setInstances(instances)))
+          .map(sessions -> {
+            if (hz != null) {
+              watchMembers(hz, presence);
+            }
+            LOG.info("Parley node {} serving http://{}:{}/", nodeId, config.http().host(), config.http().port());
+            return new ParleyNode(vertx, pool, crypto, presence, nodeId, sessions);
+          });
+    });
+  }
+
+  private static Set<String> liveNodes(HazelcastInstance hz, String self) {
+    Set<String> live = new HashSet<>();
+    live.add(self);
+    if (hz != null) {
+      hz.getCluster().getMembers().forEach(member -> live.add(member.getUuid().toString()));
+    }
+    return live;
+  }
+
+  /** When a node leaves or dies, the survivors drop its connections and announce who went offline. */
+  private static void watchMembers(HazelcastInstance hz, PresenceTracker presence) {
+    hz.getCluster().addMembershipListener(new MembershipListener() {
+      @Override
+      public void memberAdded(MembershipEvent event) {
+        // nothing to do: a new node records its own connections
+      }
+
+      @Override
+      public void memberRemoved(MembershipEvent event) {
+        String gone = event.getMember().getUuid().toString();
+        presence.dropNode(gone).onFailure(failure -> LOG.warn("could not drop connections of node {}", gone, failure));
+      }
+    });
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  public String nodeId() {
+    return nodeId;
+  }
+
+  /**
+   * Stops gracefully: connections are closed with 1001 (clients reconnect elsewhere), this node's
+   * presence is dropped (peers see who went offline), then the pool and Vertx close.
+   */
+  public Future<Void> close() {
+    return vertx.undeploy(sessionsDeployment)
+        .transform(v -> presence.dropNode(nodeId))
+        .transform(v -> pool.close())
+        .transform(v -> crypto.close())
+        .transform(v -> vertx.close());
+  }
+}

@@ -1,0 +1,16 @@
+package dev.parley.bus;
+
+/** Every event-bus address Parley uses. Local-only ones are never sent across the cluster. */
+public final class Addresses {
+
+  private Addresses() {}
+
+  /** Local: {@link AppendMessage} to this node's store, which batches appends into one statement. */
+  public static final String STORE_APPEND = "parley.store.append";
+
+  /** Local: {@link WithdrawMessage} (recall or revoke) to this node's store. */
+  public static final String STORE_WITHDRAW = "parley.store.withdraw";
+
+  /** Cluster-wide publish: {@link DeliveryBatch}es of events for users' connections on any node. */
+  public static final String DELIVER = "parley.deliver";
+}

@@ -1,0 +1,29 @@
+package dev.parley.chat;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.parley.protocol.Events;
+import java.util.List;
+
+/**
+ * A conversation as one user sees it (PROTOCOL section 1): in HTTP replies, sync acks and
+ * {@code conversation} events.
+ *
+ * @param id          the conversation
+ * @param kind        direct or group
+ * @param title       a group's title; for a direct conversation the other member's displayName
+ * @param members     every member
+ * @param lastSeq     seq of the newest event
+ * @param lastReadSeq this user's read marker
+ * @param unread      messages from others after the marker, not withdrawn
+ * @param lastMessage the newest message as history shows it, or null
+ * @param hasMore     only in sync acks: more events wait beyond this round
+ */
+@JsonInclude(JsonInclude.Include.ALWAYS)
+public record ConversationSummary(long id, String kind, String title, List<MemberView> members, long lastSeq,
+                                  long lastReadSeq, long unread, Events.Message lastMessage,
+                                  @JsonInclude(JsonInclude.Include.NON_NULL) Boolean hasMore) {
+
+  public ConversationSummary withHasMore(boolean more) {
+    return new ConversationSummary(id, kind, title, members, lastSeq, lastReadSeq, unread, lastMessage, more);
+  }
+}

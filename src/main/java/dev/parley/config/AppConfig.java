@@ -1,0 +1,50 @@
+package dev.parley.config;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Every setting of a Parley node, parsed once in {@code Main} from {@code conf/config.json} and
+ * the {@code PARLEY_*} environment. Each nested record documents its fields and their defaults.
+ */
+public record AppConfig(HttpConfig http, DbConfig db, AuthConfig auth, ClusterConfig cluster, ChatConfig chat) {
+
+  /**
+   * @param host           interface to bind; loopback by default so a dev node is never exposed by accident
+   * @param port           HTTP and WebSocket port (default 8080; {@code 0} picks a free one, used by tests)
+   * @param allowedOrigins WebSocket {@code Origin} allow-list; empty allows any (PROTOCOL 3.1.4)
+   */
+  public record HttpConfig(String host, int port, List<String> allowedOrigins) {}
+
+  /**
+   * @param poolSize connections per node; small because appends are batched (one statement per batch)
+   */
+  public record DbConfig(String host, int port, String name, String user, String password, int poolSize) {}
+
+  /**
+   * @param jwtSecret              HMAC key for session tokens; at least 32 bytes so HS256 keeps its strength
+   * @param tokenTtl               how long a token stays valid (default 7 days)
+   * @param passwordIterations     PBKDF2-HMAC-SHA256 rounds for new hashes (default 210,000: OWASP's floor
+   *                               when it was written; each stored hash keeps its own count)
+   * @param loginFailuresPerMinute failed logins per username and per client address before 429
+   */
+  public record AuthConfig(String jwtSecret, Duration tokenTtl, int passwordIterations, int loginFailuresPerMinute) {}
+
+  /**
+   * @param enabled whether to join a Hazelcast cluster; {@code false} runs a single stand-alone node
+   * @param host    interface Hazelcast and the event bus bind to
+   * @param port    Hazelcast member port (the event bus picks a free port of its own)
+   * @param members TCP-IP join list, host[:port]; empty means "only me"
+   * @param name    cluster name: nodes with another name never join (tests use a random one)
+   */
+  public record ClusterConfig(boolean enabled, String host, int port, List<String> members, String name) {}
+
+  /**
+   * @param recallWindow    how long after {@code ts} a sender may recall (default 120 s), checked on the database clock
+   * @param ratePerSecond   per-connection refill of the send/recall/revoke/typing bucket (default 20/s)
+   * @param rateBurst       bucket size (default 40)
+   * @param syncPageSize    events per conversation per sync round (PROTOCOL: 500)
+   * @param appendBatchSize most messages in one append statement; bounds statement size and lock time
+   */
+  public record ChatConfig(Duration recallWindow, int ratePerSecond, int rateBurst, int syncPageSize, int appendBatchSize) {}
+}

@@ -1,0 +1,165 @@
+package dev.parley.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Reads {@code conf/config.json} (or the file named by {@code PARLEY_CONFIG}; the copy bundled in
+ * the jar when neither exists) and lets a {@code PARLEY_*} environment variable override each key.
+ * Every value is checked here so that a bad one stops start-up with a line naming it.
+ */
+public final class ConfigLoader {
+
+  private final JsonNode file;
+  private final Map<String, String> env;
+
+  private ConfigLoader(JsonNode file, Map<String, String> env) {
+    this.file = file;
+    this.env = env;
+  }
+
+  public static AppConfig load(Map<String, String> env) {
+    return new ConfigLoader(readFile(env), env).parse();
+  }
+
+  private static JsonNode readFile(Map<String, String> env) {
+    ObjectMapper mapper = new ObjectMapper();
+    String named = env.get("PARLEY_CONFIG");
+    Path path = Path.of(named != null ? named : "conf/config.json");
+    try {
+      if (Files.exists(path)) {
+        return mapper.readTree(path.toFile());
+      }
+      if (named != null) {
+        throw new ConfigException("PARLEY_CONFIG: file " + path + " does not exist");
+      }
+      try (InputStream bundled = ConfigLoader.class.getResourceAsStream("/config.json")) {
+        return bundled == null ? mapper.createObjectNode() : mapper.readTree(bundled);
+      }
+    } catch (IOException e) {
+      String detail = e instanceof com.fasterxml.jackson.core.JsonProcessingException json
+          ? json.getOriginalMessage() : e.getMessage();
+      throw new ConfigException(path + ": cannot be read as JSON (" + detail + ")");
+    }
+  }
+
+  private AppConfig parse() {
+    var http = new AppConfig.HttpConfig(
+        string("http.host", "PARLEY_HTTP_HOST", "127.0.0.1"),
+        integer("http.port", "PARLEY_HTTP_PORT", 8080, 0, 65535),
+        list("http.allowedOrigins", "PARLEY_ALLOWED_ORIGINS"));
+    var db = new AppConfig.DbConfig(
+        string("db.host", "PARLEY_DB_HOST", "127.0.0.1"),
+        integer("db.port", "PARLEY_DB_PORT", 5432, 1, 65535),
+        string("db.name", "PARLEY_DB_NAME", "parley"),
+        string("db.user", "PARLEY_DB_USER", "postgres"),
+        optionalString("db.password", "PARLEY_DB_PASSWORD", ""),
+        integer("db.poolSize", "PARLEY_DB_POOL_SIZE", 16, 1, 512));
+    String secret = string("auth.jwtSecret", "PARLEY_JWT_SECRET", null);
+    if (secret.getBytes(java.nio.charset.StandardCharsets.UTF_8).length < 32) {
+      throw new ConfigException("PARLEY_JWT_SECRET (auth.jwtSecret): must be at least 32 bytes");
+    }
+    var auth = new AppConfig.AuthConfig(
+        secret,
+        Duration.ofMinutes(integer("auth.tokenTtlMinutes", "PARLEY_TOKEN_TTL_MINUTES", 7 * 24 * 60, 1, 525_600)),
+        integer("auth.passwordIterations", "PARLEY_PASSWORD_ITERATIONS", 210_000, 1_000, 10_000_000),
+        integer("auth.loginFailuresPerMinute", "PARLEY_LOGIN_FAILURES_PER_MINUTE", 10, 1, 100_000));
+    var cluster = new AppConfig.ClusterConfig(
+        bool("cluster.enabled", "PARLEY_CLUSTER", true),
+        string("cluster.host", "PARLEY_CLUSTER_HOST", "127.0.0.1"),
+        integer("cluster.port", "PARLEY_CLUSTER_PORT", 5701, 1, 65535),
+        list("cluster.members", "PARLEY_CLUSTER_MEMBERS"),
+        string("cluster.name", "PARLEY_CLUSTER_NAME", "parley"));
+    var chat = new AppConfig.ChatConfig(
+        Duration.ofSeconds(integer("chat.recallWindowSeconds", "PARLEY_RECALL_WINDOW_S", 120, 0, 31_536_000)),
+        integer("chat.ratePerSecond", "PARLEY_RATE_PER_SECOND", 20, 1, 1_000_000),
+        integer("chat.rateBurst", "PARLEY_RATE_BURST", 40, 1, 1_000_000),
+        integer("chat.syncPageSize", "PARLEY_SYNC_PAGE_SIZE", 500, 1, 10_000),
+        integer("chat.appendBatchSize", "PARLEY_APPEND_BATCH_SIZE", 512, 1, 10_000));
+    return new AppConfig(http, db, auth, cluster, chat);
+  }
+
+  /** The raw value: the environment variable if set, else the file's key, else null. */
+  private String raw(String key, String envName) {
+    String fromEnv = env.get(envName);
+    if (fromEnv != null) {
+      return fromEnv;
+    }
+    JsonNode node = file;
+    for (String part : key.split("\\.")) {
+      node = node == null ? null : node.get(part);
+    }
+    if (node == null || node.isNull()) {
+      return null;
+    }
+    if (node.isArray()) {
+      StringBuilder joined = new StringBuilder();
+      node.forEach(item -> joined.append(joined.length() == 0 ? "" : ",").append(item.asText()));
+      return joined.toString();
+    }
+    return node.asText();
+  }
+
+  private String string(String key, String envName, String fallback) {
+    String value = raw(key, envName);
+    if (value == null || value.isBlank()) {
+      if (fallback == null) {
+        throw new ConfigException(envName + " (" + key + "): required but missing");
+      }
+      return fallback;
+    }
+    return value.trim();
+  }
+
+  private String optionalString(String key, String envName, String fallback) {
+    String value = raw(key, envName);
+    return value == null ? fallback : value;
+  }
+
+  private int integer(String key, String envName, int fallback, int min, int max) {
+    return parse(key, envName, fallback, text -> {
+      int value = Integer.parseInt(text);
+      if (value < min || value > max) {
+        throw new NumberFormatException();
+      }
+      return value;
+    }, "an integer from " + min + " to " + max);
+  }
+
+  private boolean bool(String key, String envName, boolean fallback) {
+    return parse(key, envName, fallback, text -> switch (text.toLowerCase()) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> throw new IllegalArgumentException();
+    }, "true or false");
+  }
+
+  private List<String> list(String key, String envName) {
+    String value = raw(key, envName);
+    if (value == null || value.isBlank()) {
+      return List.of();
+    }
+    return Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+  }
+
+  private <T> T parse(String key, String envName, T fallback, Function<String, T> parser, String expected) {
+    String value = raw(key, envName);
+    if (value == null || value.isBlank()) {
+      return fallback;
+    }
+    try {
+      return parser.apply(value.trim());
+    } catch (RuntimeException e) {
+      throw new ConfigException(envName + " (" + key + "): '" + value + "' is not " + expected);
+    }
+  }
+}

@@ -1,0 +1,78 @@
+package dev.parley.protocol;
+
+import java.util.Map;
+
+/** A command frame from a client (PROTOCOL 3.1, 3.2), parsed and type-checked. */
+public sealed interface ClientCommand {
+
+  /** The client-chosen id echoed in the single ack or error that answers this command. */
+  String id();
+
+  /** Whether this command draws on the connection's rate-limit bucket (PROTOCOL 3.6). */
+  default boolean rateLimited() {
+    return false;
+  }
+
+  /**
+   * The first frame of a connection.
+   *
+   * @param token    a session token from {@code POST /sessions}
+   * @param deviceId the client's install id
+   * @param since    optional resume cursors: conversationId to the last seq the device has
+   */
+  record Auth(String id, String token, String deviceId, Map<Long, Long> since) implements ClientCommand {}
+
+  /**
+   * @param conversationId target conversation, or null when {@code to} is given
+   * @param to             a user id: the direct conversation with them, created if needed
+   * @param clientMsgId    the client's idempotency key for this message
+   * @param text           the message text, exactly as typed
+   */
+  record Send(String id, Long conversationId, Long to, String clientMsgId, String text) implements ClientCommand {
+    @Override
+    public boolean rateLimited() {
+      return true;
+    }
+  }
+
+  /** @param messageId the caller's own message to withdraw */
+  record Recall(String id, long messageId) implements ClientCommand {
+    @Override
+    public boolean rateLimited() {
+      return true;
+    }
+  }
+
+  /**
+   * @param messageId any member's message in a group the caller owns or administers
+   * @param reason    optional text shown in the placeholder
+   */
+  record Revoke(String id, long messageId, String reason) implements ClientCommand {
+    @Override
+    public boolean rateLimited() {
+      return true;
+    }
+  }
+
+  /** @param seq the highest seq the user has seen; clamped to the conversation's lastSeq */
+  record Read(String id, long conversationId, long seq) implements ClientCommand {}
+
+  /** @param since conversationId to the last seq the device has */
+  record Sync(String id, Map<Long, Long> since) implements ClientCommand {}
+
+  /**
+   * @param beforeSeq page below this seq, or null
+   * @param afterSeq  page above this seq, or null
+   * @param limit     1-200, default 50
+   */
+  record History(String id, long conversationId, Long beforeSeq, Long afterSeq, int limit) implements ClientCommand {}
+
+  record Typing(String id, long conversationId) implements ClientCommand {
+    @Override
+    public boolean rateLimited() {
+      return true;
+    }
+  }
+
+  record Ping(String id) implements ClientCommand {}
+}

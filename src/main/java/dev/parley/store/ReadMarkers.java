@@ -1,0 +1,108 @@
+package dev.parley.store;
+
+import dev.parley.chat.UnreadSummary;
+import dev.parley.protocol.ChatException;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Read markers and unread counts. Counts are always computed from the log (messages from others
+ * after the marker, not withdrawn), so they cannot drift from what the server would count.
+ */
+public final class ReadMarkers {
+
+  private static final String ADVANCE = """
+      UPDATE members m SET last_read_seq = LEAST($3, c.last_seq)
+      FROM conversations c
+      WHERE m.conversation_id = $1 AND m.user_id = $2 AND c.id = m.conversation_id
+        AND m.last_read_seq < LEAST($3, c.last_seq)
+      RETURNING m.last_read_seq""";
+  private static final String STATE = """
+      SELECT m.last_read_seq, c.kind, unread_count(m.conversation_id, m.user_id, m.last_read_seq) AS unread,
+             total_unread(m.user_id) AS total
+      FROM members m JOIN conversations c ON c.id = m.conversation_id
+      WHERE m.conversation_id = $1 AND m.user_id = $2""";
+  private static final String SUMMARY = """
+      SELECT m.conversation_id, c.last_seq, m.last_read_seq,
+             unread_count(m.conversation_id, m.user_id, m.last_read_seq) AS unread
+      FROM members m JOIN conversations c ON c.id = m.conversation_id
+      WHERE m.user_id = $1 AND c.last_seq > m.last_read_seq""";
+  private static final String AFTER_WITHDRAW = """
+      SELECT m.user_id, unread_count(m.conversation_id, m.user_id, m.last_read_seq) AS unread,
+             total_unread(m.user_id) AS total
+      FROM members m
+      WHERE m.conversation_id = $1 AND m.user_id <> $2 AND m.last_read_seq < $3""";
+
+  /**
+   * The state after a {@code read}.
+   *
+   * @param moved       whether the marker moved (only then are events sent)
+   * @param lastReadSeq the marker
+   * @param unread      unread in the conversation
+   * @param totalUnread unread across all the user's conversations
+   * @param direct      whether the conversation is direct (receipts go to the other member)
+   */
+  public record ReadState(boolean moved, long lastReadSeq, long unread, long totalUnread, boolean direct) {}
+
+  /**
+   * A member's counts after a withdrawal lowered them.
+   *
+   * @param userId      the member
+   * @param unread      unread in the conversation
+   * @param totalUnread unread across all their conversations
+   */
+  public record UnreadChange(long userId, long unread, long totalUnread) {}
+
+  private final Pool pool;
+
+  public ReadMarkers(Pool pool) {
+    this.pool = pool;
+  }
+
+  /** Moves the marker forward to {@code seq} (clamped to lastSeq); NOT_FOUND for a non-member. */
+  public Future<ReadState> markRead(long conversationId, long userId, long seq) {
+    return pool.preparedQuery(ADVANCE).execute(Tuple.of(conversationId, userId, seq))
+        .compose(advanced -> pool.preparedQuery(STATE).execute(Tuple.of(conversationId, userId)).map(rows -> {
+          if (rows.size() == 0) {
+            throw ChatException.notFound("conversation");
+          }
+          Row row = rows.iterator().next();
+          return new ReadState(advanced.size() > 0, row.getLong("last_read_seq"), row.getLong("unread"),
+              row.getLong("total"), "direct".equals(row.getString("kind")));
+        }));
+  }
+
+  /** The login-time unread notice. */
+  public Future<UnreadSummary> summary(long userId) {
+    return pool.preparedQuery(SUMMARY).execute(Tuple.of(userId)).map(rows -> {
+      List<UnreadSummary.Entry> entries = new ArrayList<>();
+      long total = 0;
+      for (Row row : rows) {
+        long unread = row.getLong("unread");
+        if (unread > 0) {
+          entries.add(new UnreadSummary.Entry(row.getLong("conversation_id"), unread, row.getLong("last_seq"),
+              row.getLong("last_read_seq")));
+          total += unread;
+        }
+      }
+      return new UnreadSummary(total, entries);
+    });
+  }
+
+  /**
+   * After message {@code targetSeq} by {@code senderId} was withdrawn while unread: the new counts
+   * of every member who had it unread (everyone but the sender whose marker is below it).
+   */
+  public Future<List<UnreadChange>> afterWithdraw(long conversationId, long senderId, long targetSeq) {
+    return pool.preparedQuery(AFTER_WITHDRAW).execute(Tuple.of(conversationId, senderId, targetSeq)).map(rows -> {
+      List<UnreadChange> changes = new ArrayList<>(rows.size());
+      rows.forEach(row -> changes.add(new UnreadChange(row.getLong("user_id"), row.getLong("unread"),
+          row.getLong("total"))));
+      return changes;
+    });
+  }
+}

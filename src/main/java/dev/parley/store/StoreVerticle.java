@@ -1,0 +1,203 @@
+package dev.parley.store;
+
+import dev.parley.bus.Addresses;
+import dev.parley.bus.AppendMessage;
+import dev.parley.bus.BusFailures;
+import dev.parley.bus.Delivery;
+import dev.parley.bus.Fanout;
+import dev.parley.bus.MessageAppended;
+import dev.parley.bus.MessageWithdrawn;
+import dev.parley.bus.WithdrawMessage;
+import dev.parley.config.AppConfig;
+import dev.parley.protocol.ChatException;
+import dev.parley.protocol.ErrorCode;
+import dev.parley.protocol.Events;
+import dev.parley.protocol.Json;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Owns writes to the conversation logs on this node. Sends from every local connection queue
+ * here and go to PostgreSQL together: one {@code append_messages} statement (one commit) per batch,
+ * one batch in flight at a time, so a connection's sends keep their order and the cost of a
+ * durable commit is shared. After each commit it acks the senders and publishes one
+ * {@link dev.parley.bus.DeliveryBatch} for every node.
+ */
+public final class StoreVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(StoreVerticle.class);
+  private static final String APPEND = "SELECT * FROM append_messages($1, $2, $3, $4)";
+  private static final String WITHDRAW = "SELECT * FROM withdraw_message($1, $2, $3, $4, $5)";
+  /** Unique violation (a concurrent duplicate send on another node), deadlock, serialization failure. */
+  private static final Set<String> RETRYABLE = Set.of("23505", "40P01", "40001");
+  private static final int MAX_ATTEMPTS = 5;
+
+  private record Pending(AppendMessage command, Message<AppendMessage> request) {}
+
+  private final Pool pool;
+  private final AppConfig.ChatConfig chat;
+  private final ReadMarkers readMarkers;
+  private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+  private Fanout fanout;
+  private boolean flushing;
+
+  public StoreVerticle(Pool pool, AppConfig.ChatConfig chat) {
+    this.pool = pool;
+    this.chat = chat;
+    this.readMarkers = new ReadMarkers(pool);
+  }
+
+  @Override
+  public Future<?> start() {
+    fanout = new Fanout(vertx.eventBus());
+    var append = vertx.eventBus().<AppendMessage>localConsumer(Addresses.STORE_APPEND, this::handleAppend);
+    var withdraw = vertx.eventBus().<WithdrawMessage>localConsumer(Addresses.STORE_WITHDRAW, this::handleWithdraw);
+    return Future.all(append.completion(), withdraw.completion());
+  }
+
+  private void handleAppend(Message<AppendMessage> request) {
+    queue.add(new Pending(request.body(), request));
+    if (!flushing) {
+      flush();
+    }
+  }
+
+  private void flush() {
+    if (queue.isEmpty()) {
+      flushing = false;
+      return;
+    }
+    flushing = true;
+    List<Pending> batch = new ArrayList<>(Math.min(queue.size(), chat.appendBatchSize()));
+    while (!queue.isEmpty() && batch.size() < chat.appendBatchSize()) {
+      batch.add(queue.poll());
+    }
+    appendWithRetry(batch, 1)
+        .onSuccess(rows -> complete(batch, rows))
+        .onFailure(failure -> {
+          LOG.error("append of {} messages failed", batch.size(), failure);
+          batch.forEach(p -> p.request().fail(ErrorCode.INTERNAL.ordinal(), "could not store the message; retry"));
+        })
+        .onComplete(done -> flush());
+  }
+
+  private Future<RowSet<Row>> appendWithRetry(List<Pending> batch, int attempt) {
+    int n = batch.size();
+    Long[] conversations = new Long[n];
+    Long[] senders = new Long[n];
+    String[] clientIds = new String[n];
+    String[] texts = new String[n];
+    for (int i = 0; i < n; i++) {
+      AppendMessage c = batch.get(i).command();
+      conversations[i] = c.conversationId();
+      senders[i] = c.senderId();
+      clientIds[i] = c.clientMsgId();
+      texts[i] = c.text();
+    }
+    return pool.preparedQuery(APPEND).execute(Tuple.of(conversations, senders, clientIds, texts))
+        .recover(failure -> {
+          // The whole statement rolled back, seqs included; running it again is safe and finds
+          // a concurrent duplicate as 'duplicate' this time.
+          if (attempt < MAX_ATTEMPTS && failure instanceof PgException pg && RETRYABLE.contains(pg.getSqlState())) {
+            return appendWithRetry(batch, attempt + 1);
+          }
+          return Future.failedFuture(failure);
+        });
+  }
+
+  private void complete(List<Pending> batch, RowSet<Row> rows) {
+    Map<Long, long[]> recipients = new HashMap<>();
+    List<Delivery> deliveries = new ArrayList<>();
+    for (Row row : rows) {
+      Pending pending = batch.get(row.getInteger("o_idx") - 1);
+      AppendMessage command = pending.command();
+      switch (row.getString("o_outcome")) {
+        case "not_member" -> BusFailures.fail(pending.request(), ChatException.notFound("conversation"));
+        case "duplicate" -> pending.request().reply(new MessageAppended(row.getLong("o_conversation_id"),
+            row.getLong("o_message_id"), row.getLong("o_seq"), row.getLong("o_ts"), true));
+        default -> {
+          long conversationId = row.getLong("o_conversation_id");
+          Long[] members = row.getArrayOfLongs("o_members");
+          if (members != null) {
+            recipients.put(conversationId, unbox(members));
+          }
+          var appended = new MessageAppended(conversationId, row.getLong("o_message_id"), row.getLong("o_seq"),
+              row.getLong("o_ts"), false);
+          pending.request().reply(appended);
+          String frame = Json.encode(new Events.Message(conversationId, appended.seq(), appended.messageId(),
+              command.senderId(), command.clientMsgId(), command.text(), appended.ts(), "normal"));
+          deliveries.add(new Delivery(Delivery.Effect.LOG, conversationId, appended.seq(),
+              recipients.get(conversationId), command.senderConnection(), frame));
+        }
+      }
+    }
+    fanout.publish(deliveries);
+  }
+
+  private void handleWithdraw(Message<WithdrawMessage> request) {
+    WithdrawMessage command = request.body();
+    String mode = command.revoke() ? "revoke" : "recall";
+    pool.preparedQuery(WITHDRAW)
+        .execute(Tuple.of(command.messageId(), command.by(), mode, command.reason(), chat.recallWindow().toMillis()))
+        .map(rows -> rows.iterator().next())
+        .onSuccess(row -> answerWithdraw(request, row))
+        .onFailure(failure -> BusFailures.fail(request, failure));
+  }
+
+  private void answerWithdraw(Message<WithdrawMessage> request, Row row) {
+    WithdrawMessage command = request.body();
+    switch (row.getString("o_outcome")) {
+      case "not_found" -> BusFailures.fail(request, ChatException.notFound("message"));
+      case "forbidden" -> BusFailures.fail(request, ChatException.forbidden(command.revoke()
+          ? "only a group's owner or admins may revoke a message"
+          : "only the sender may recall a message"));
+      case "expired" -> BusFailures.fail(request, new ChatException(ErrorCode.RECALL_WINDOW_EXPIRED,
+          "the recall window of " + chat.recallWindow().toSeconds() + " s has closed"));
+      case "existing" -> request.reply(new MessageWithdrawn(row.getLong("o_conversation_id"), row.getLong("o_seq")));
+      default -> {
+        long conversationId = row.getLong("o_conversation_id");
+        long seq = row.getLong("o_seq");
+        request.reply(new MessageWithdrawn(conversationId, seq));
+        var recall = new Events.Recall(conversationId, seq, command.messageId(), row.getLong("o_target_seq"),
+            command.by(), row.getString("o_mode"), row.getString("o_reason"), row.getLong("o_ts"));
+        fanout.publish(new Delivery(Delivery.Effect.LOG, conversationId, seq,
+            unbox(row.getArrayOfLongs("o_members")), command.connection(), Json.encode(recall)));
+        if (Boolean.TRUE.equals(row.getBoolean("o_was_normal"))) {
+          publishUnreadChanges(conversationId, row.getLong("o_target_sender"), row.getLong("o_target_seq"));
+        }
+      }
+    }
+  }
+
+  /** A withdrawn unread message lowers counts: tell each affected member's devices. */
+  private void publishUnreadChanges(long conversationId, long senderId, long targetSeq) {
+    readMarkers.afterWithdraw(conversationId, senderId, targetSeq)
+        .onSuccess(changes -> fanout.publish(changes.stream()
+            .map(change -> Delivery.plain(conversationId, new long[] {change.userId()}, null,
+                Json.encode(new Events.Unread(conversationId, change.unread(), change.totalUnread()))))
+            .toList()))
+        .onFailure(failure -> LOG.warn("unread update after a withdrawal in {} failed", conversationId, failure));
+  }
+
+  static long[] unbox(Long[] values) {
+    long[] result = new long[values.length];
+    for (int i = 0; i < values.length; i++) {
+      result[i] = values[i];
+    }
+    return result;
+  }
+}

@@ -1,0 +1,115 @@
+package dev.parley.web;
+
+import dev.parley.auth.PasswordHasher;
+import dev.parley.auth.TokenService;
+import dev.parley.chat.ConversationNotices;
+import dev.parley.config.AppConfig;
+import dev.parley.protocol.ChatException;
+import dev.parley.protocol.ErrorCode;
+import dev.parley.store.ConversationStore;
+import dev.parley.store.EventLog;
+import dev.parley.store.LoginFailures;
+import dev.parley.store.UserStore;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.StaticHandler;
+import io.vertx.sqlclient.Pool;
+import java.util.function.BooleanSupplier;
+
+/** The HTTP side of a node: the JSON API of PROTOCOL section 2 and the web app at {@code /}. */
+public final class ApiRouter {
+
+  static final String USER_ID = "parley.userId";
+  private static final long MAX_BODY_BYTES = 64 * 1024;
+  private static final String CSP =
+      "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:; style-src 'self'; "
+          + "object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+
+  /** What the routes need; built once per verticle instance. */
+  public record Services(AppConfig config, String nodeId, Pool pool, TokenService tokens, PasswordHasher hasher,
+                         UserStore users, ConversationStore conversations, EventLog log, LoginFailures loginFailures,
+                         ConversationNotices notices, BooleanSupplier clusterHealthy) {}
+
+  private ApiRouter() {}
+
+  public static Router create(Vertx vertx, Services services) {
+    Router router = Router.router(vertx);
+    router.route("/api/*").handler(ctx -> {
+      ctx.response().putHeader("Cache-Control", "no-store").putHeader("X-Content-Type-Options", "nosniff");
+      ctx.next();
+    });
+    router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
+
+    var users = new UserRoutes(services);
+    var conversations = new ConversationRoutes(services);
+    String v1 = "/api/v1";
+    router.get(v1 + "/health").handler(ctx -> health(ctx, services));
+    router.post(v1 + "/users").handler(users::register);
+    router.post(v1 + "/sessions").handler(users::login);
+    router.get(v1 + "/push/vapid-public-key").handler(ctx -> {
+      throw new ChatException(ErrorCode.NOT_FOUND, "Web Push is not configured on this server");
+    });
+
+    router.route(v1 + "/*").handler(ctx -> authenticate(ctx, services.tokens()));
+    router.get(v1 + "/me").handler(users::me);
+    router.get(v1 + "/users").handler(users::search);
+    router.post(v1 + "/conversations").handler(conversations::create);
+    router.get(v1 + "/conversations").handler(conversations::list);
+    router.get(v1 + "/conversations/:id/messages").handler(conversations::messages);
+    router.post(v1 + "/conversations/:id/members").handler(conversations::addMembers);
+    router.patch(v1 + "/conversations/:id/members/:userId").handler(conversations::setRole);
+    router.delete(v1 + "/conversations/:id/members/:userId").handler(conversations::removeMember);
+    router.route("/api/*").handler(ctx -> ctx.fail(404));
+    router.route("/api/*").failureHandler(HttpErrors::handle);
+
+    router.route().handler(ctx -> {
+      ctx.response().putHeader("Content-Security-Policy", CSP).putHeader("X-Content-Type-Options", "nosniff")
+          .putHeader("Referrer-Policy", "no-referrer");
+      ctx.next();
+    });
+    router.route("/*").handler(StaticHandler.create("webroot").setIndexPage("index.html"));
+    return router;
+  }
+
+  private static void authenticate(RoutingContext ctx, TokenService tokens) {
+    String header = ctx.request().getHeader("Authorization");
+    if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      ctx.fail(new ChatException(ErrorCode.UNAUTHENTICATED, "Authorization: Bearer <token> is required"));
+      return;
+    }
+    tokens.verify(header.substring(7).trim())
+        .onSuccess(userId -> {
+          ctx.put(USER_ID, userId);
+          ctx.next();
+        })
+        .onFailure(ctx::fail);
+  }
+
+  private static void health(RoutingContext ctx, Services services) {
+    Future<Boolean> db = services.pool().query("SELECT 1").execute().map(true).otherwise(false);
+    db.onComplete(done -> {
+      boolean dbUp = done.result();
+      boolean clusterUp = services.clusterHealthy().getAsBoolean();
+      boolean up = dbUp && clusterUp;
+      ctx.response().setStatusCode(up ? 200 : 503).putHeader("Content-Type", "application/json")
+          .end(new JsonObject().put("status", up ? "ok" : "unavailable").put("node", services.nodeId())
+              .put("database", dbUp ? "ok" : "unreachable").put("cluster", clusterUp ? "ok" : "down").encode());
+    });
+  }
+
+  /** Runs a route's future, answering with its JSON and status, or failing into {@link HttpErrors}. */
+  static void respond(RoutingContext ctx, int status, Future<?> result) {
+    result.onSuccess(body -> {
+      if (status == 204) {
+        ctx.response().setStatusCode(204).end();
+      } else {
+        ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
+            .end(dev.parley.protocol.Json.encode(body));
+      }
+    }).onFailure(ctx::fail);
+  }
+}

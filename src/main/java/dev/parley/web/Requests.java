@@ -1,0 +1,108 @@
+package dev.parley.web;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.parley.protocol.ChatException;
+import dev.parley.protocol.Json;
+import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Reads typed values out of an HTTP request; every malformed value is BAD_REQUEST. */
+final class Requests {
+
+  private Requests() {}
+
+  static JsonNode body(RoutingContext ctx) {
+    String text = ctx.body() == null ? null : ctx.body().asString();
+    if (text == null || text.isBlank()) {
+      throw ChatException.badRequest("a JSON object body is required");
+    }
+    JsonNode body = Json.parse(text);
+    if (!body.isObject()) {
+      throw ChatException.badRequest("the body must be a JSON object");
+    }
+    return body;
+  }
+
+  static String optionalString(JsonNode body, String field) {
+    JsonNode node = body.get(field);
+    if (node == null || node.isNull()) {
+      return null;
+    }
+    if (!node.isTextual()) {
+      throw ChatException.badRequest(field + " must be a string");
+    }
+    return node.asText();
+  }
+
+  static String string(JsonNode body, String field) {
+    String value = optionalString(body, field);
+    if (value == null) {
+      throw ChatException.badRequest(field + " is required");
+    }
+    return value;
+  }
+
+  static long id(JsonNode body, String field) {
+    JsonNode node = body.get(field);
+    if (node == null || node.isNull()) {
+      throw ChatException.badRequest(field + " is required");
+    }
+    if (!node.isIntegralNumber() || !node.canConvertToLong() || node.asLong() < 1) {
+      throw ChatException.badRequest(field + " must be a positive integer");
+    }
+    return node.asLong();
+  }
+
+  static List<Long> ids(JsonNode body, String field) {
+    JsonNode node = body.get(field);
+    if (node == null || !node.isArray()) {
+      throw ChatException.badRequest(field + " must be an array of user ids");
+    }
+    if (node.size() > 10_000) {
+      throw ChatException.badRequest(field + " is too long");
+    }
+    List<Long> ids = new ArrayList<>(node.size());
+    for (JsonNode item : node) {
+      if (!item.isIntegralNumber() || !item.canConvertToLong() || item.asLong() < 1) {
+        throw ChatException.badRequest(field + " must be an array of user ids");
+      }
+      ids.add(item.asLong());
+    }
+    return ids;
+  }
+
+  /** A path parameter that must be a positive id; anything else is NOT_FOUND (no such resource). */
+  static long pathId(RoutingContext ctx, String name) {
+    try {
+      long value = Long.parseLong(ctx.pathParam(name));
+      if (value >= 1) {
+        return value;
+      }
+    } catch (NumberFormatException e) {
+      // fall through
+    }
+    throw ChatException.notFound(name);
+  }
+
+  /** An optional integer query parameter within bounds. */
+  static Long queryLong(RoutingContext ctx, String name, long min, long max) {
+    List<String> values = ctx.queryParam(name);
+    if (values.isEmpty() || values.get(0).isEmpty()) {
+      return null;
+    }
+    try {
+      long value = Long.parseLong(values.get(0));
+      if (value >= min && value <= max) {
+        return value;
+      }
+    } catch (NumberFormatException e) {
+      // fall through
+    }
+    throw ChatException.badRequest(name + " must be an integer from " + min + " to " + max);
+  }
+
+  static long userId(RoutingContext ctx) {
+    return ctx.<Long>get(ApiRouter.USER_ID);
+  }
+}

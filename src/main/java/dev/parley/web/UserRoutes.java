@@ -1,0 +1,96 @@
+package dev.parley.web;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.parley.protocol.ChatException;
+import dev.parley.protocol.ErrorCode;
+import dev.parley.protocol.Validation;
+import dev.parley.store.UserStore;
+import io.vertx.core.Future;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Map;
+
+/** Registration, login, {@code /me} and user search. */
+final class UserRoutes {
+
+  /** Failures allowed per client address, as a multiple of the per-username allowance. */
+  private static final int ADDRESS_FACTOR = 20;
+
+  private final ApiRouter.Services services;
+
+  UserRoutes(ApiRouter.Services services) {
+    this.services = services;
+  }
+
+  void register(RoutingContext ctx) {
+    JsonNode body = Requests.body(ctx);
+    String username = Requests.string(body, "username");
+    String password = Requests.string(body, "password");
+    String displayName = Requests.optionalString(body, "displayName");
+    if (!Validation.isUsername(username)) {
+      throw ChatException.badRequest("username must be 3-32 characters of [a-zA-Z0-9_.-]");
+    }
+    if (!Validation.isPassword(password)) {
+      throw ChatException.badRequest("password must be 8-128 characters");
+    }
+    if (displayName == null) {
+      displayName = username;
+    } else if (!Validation.isDisplayName(displayName)) {
+      throw ChatException.badRequest("displayName must be 1-64 characters and not blank");
+    }
+    String shown = displayName;
+    ApiRouter.respond(ctx, 201, services.hasher().hash(password)
+        .compose(hash -> services.users().create(username, shown, hash)));
+  }
+
+  void login(RoutingContext ctx) {
+    JsonNode body = Requests.body(ctx);
+    String username = Requests.string(body, "username");
+    String password = Requests.string(body, "password");
+    String deviceId = Requests.optionalString(body, "deviceId");
+    if (deviceId != null && !Validation.isClientToken(deviceId)) {
+      throw ChatException.badRequest("deviceId must be 1-64 characters of [a-zA-Z0-9_-]");
+    }
+    String userKey = "user:" + username.toLowerCase();
+    String addressKey = "addr:" + ctx.request().remoteAddress().hostAddress();
+    int limit = services.config().auth().loginFailuresPerMinute();
+    Future<?> result = Future.all(services.loginFailures().current(userKey), services.loginFailures().current(addressKey))
+        .compose(counts -> {
+          int perUser = counts.resultAt(0);
+          int perAddress = counts.resultAt(1);
+          if (perUser >= limit || perAddress >= limit * ADDRESS_FACTOR) {
+            return Future.failedFuture(new ChatException(ErrorCode.RATE_LIMITED,
+                "too many failed logins; try again later", services.loginFailures().retryAfterMs()));
+          }
+          return checkPassword(username, password, userKey, addressKey);
+        });
+    ApiRouter.respond(ctx, 200, result);
+  }
+
+  private Future<Object> checkPassword(String username, String password, String userKey, String addressKey) {
+    return services.users().credentials(username).compose(credentials -> services.hasher()
+        .verify(password, credentials == null ? null : credentials.passwordHash())
+        .compose(ok -> {
+          if (!ok || credentials == null) {
+            return services.loginFailures().record(userKey, addressKey).compose(recorded -> Future.failedFuture(
+                new ChatException(ErrorCode.UNAUTHENTICATED, "wrong username or password")));
+          }
+          return Future.succeededFuture(services.tokens().issue(credentials.user().id()));
+        }));
+  }
+
+  void me(RoutingContext ctx) {
+    ApiRouter.respond(ctx, 200, services.users().byId(Requests.userId(ctx)));
+  }
+
+  void search(RoutingContext ctx) {
+    String q = ctx.queryParam("q").isEmpty() ? "" : ctx.queryParam("q").get(0);
+    if (q.isEmpty()) {
+      throw ChatException.badRequest("q must not be empty");
+    }
+    if (q.length() > 64) {
+      throw ChatException.badRequest("q is too long");
+    }
+    UserStore users = services.users();
+    ApiRouter.respond(ctx, 200, users.search(q).map(found -> Map.of("users", found)));
+  }
+}

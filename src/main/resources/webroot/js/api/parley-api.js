@@ -1,0 +1,96 @@
+/**
+ * The HTTP API of PROTOCOL.md §2, one method per call. Same origin, JSON in and out,
+ * the bearer token in a header (never in a URL).
+ */
+import { ClientCode, ParleyError } from './parley-error.js';
+
+const PREFIX = '/api/v1';
+
+export class ParleyApi {
+  #token;
+  #onUnauthenticated;
+
+  /** onUnauthenticated(error) runs when an authenticated call gets 401: the token is dead. */
+  constructor({ token = null, onUnauthenticated = () => {} } = {}) {
+    this.#token = token;
+    this.#onUnauthenticated = onUnauthenticated;
+  }
+
+  register({ username, password, displayName }) {
+    return this.#call('POST', '/users', { body: { username, password, displayName }, authenticated: false });
+  }
+
+  /** Returns {token, userId, expiresAt}. */
+  signIn({ username, password, deviceId }) {
+    return this.#call('POST', '/sessions', { body: { username, password, deviceId }, authenticated: false });
+  }
+
+  me() {
+    return this.#call('GET', '/me');
+  }
+
+  async searchUsers(prefix) {
+    const { users } = await this.#call('GET', `/users?q=${encodeURIComponent(prefix)}`);
+    return users;
+  }
+
+  async listConversations() {
+    const { conversations } = await this.#call('GET', '/conversations');
+    return conversations;
+  }
+
+  createDirect(peerId) {
+    return this.#call('POST', '/conversations', { body: { kind: 'direct', peerId } });
+  }
+
+  createGroup(title, memberIds) {
+    return this.#call('POST', '/conversations', { body: { kind: 'group', title, memberIds } });
+  }
+
+  addMembers(conversationId, userIds) {
+    return this.#call('POST', `/conversations/${conversationId}/members`, { body: { userIds } });
+  }
+
+  setRole(conversationId, userId, role) {
+    return this.#call('PATCH', `/conversations/${conversationId}/members/${userId}`, { body: { role } });
+  }
+
+  removeMember(conversationId, userId) {
+    return this.#call('DELETE', `/conversations/${conversationId}/members/${userId}`);
+  }
+
+  async #call(method, path, { body, authenticated = true } = {}) {
+    const headers = { Accept: 'application/json' };
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    if (authenticated) headers.Authorization = `Bearer ${this.#token}`;
+    let response;
+    try {
+      response = await fetch(PREFIX + path, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        credentials: 'omit',
+        cache: 'no-store',
+      });
+    } catch {
+      throw new ParleyError(ClientCode.NETWORK, 'network unreachable');
+    }
+    const payload = response.status === 204 ? null : await response.json().catch(() => null);
+    if (response.ok) return payload;
+    const error = toError(response, payload);
+    if (response.status === 401 && authenticated) this.#onUnauthenticated(error);
+    throw error;
+  }
+}
+
+const CODE_BY_STATUS = { 400: 'BAD_REQUEST', 401: 'UNAUTHENTICATED', 403: 'FORBIDDEN', 404: 'NOT_FOUND', 409: 'CONFLICT', 413: 'TOO_LARGE', 429: 'RATE_LIMITED' };
+
+function toError(response, payload) {
+  const body = payload?.error ?? {};
+  const retryAfterSeconds = Number(response.headers.get('Retry-After'));
+  const retryAfterMs = body.retryAfterMs ?? (retryAfterSeconds > 0 ? retryAfterSeconds * 1000 : null);
+  return new ParleyError(body.code ?? CODE_BY_STATUS[response.status] ?? 'INTERNAL', body.message ?? response.statusText, {
+    status: response.status,
+    retryAfterMs,
+  });
+}

@@ -1,0 +1,300 @@
+/**
+ * A signed-in session: wires the HTTP API, the WebSocket and the store together,
+ * keeps the store in step across reconnects, and offers the views one method per
+ * user action.
+ *
+ * Events: 'notice' ({text, tone}) for things worth telling the user outside any
+ * form; 'ended' ({reason}) when the session is over (signed out, or the server no
+ * longer accepts the token).
+ */
+import { ParleyApi } from '../api/parley-api.js';
+import { Emitter } from '../core/emitter.js';
+import { ChatSocket, socketUrl } from '../realtime/chat-socket.js';
+import { ChatStore } from '../state/chat-store.js';
+import { applyServerEvent } from '../state/server-events.js';
+import { Outbox } from './outbox.js';
+import { ReadMarker } from './read-marker.js';
+import { TypingNotifier } from './typing-notifier.js';
+
+const HISTORY_PAGE = 50;
+// A resume that is still behind after this many sync rounds is finished on the next connection.
+const MAX_SYNC_ROUNDS = 20;
+
+export class ChatSession extends Emitter {
+  /** Unsent composer text per conversation id, kept while switching conversations. */
+  drafts = new Map();
+
+  #api;
+  #socket;
+  #outbox;
+  #readMarker;
+  #typing;
+  #ended = false;
+  #refreshing = null;
+  #refreshAgain = false;
+  #refreshTimer = null;
+
+  /** credentials: {token, userId}; deviceId: this tab's device id. */
+  constructor({ credentials, deviceId }) {
+    super();
+    this.store = new ChatStore();
+    this.store.setMe({ id: credentials.userId });
+    this.#api = new ParleyApi({ token: credentials.token, onUnauthenticated: () => this.#end('expired') });
+    this.#socket = new ChatSocket({
+      url: socketUrl(),
+      authFrame: () => ({ token: credentials.token, deviceId, since: this.store.sinceCursors() }),
+    });
+    this.#outbox = new Outbox({ socket: this.#socket, store: this.store });
+    this.#readMarker = new ReadMarker({ store: this.store, socket: this.#socket });
+    this.#typing = new TypingNotifier({ socket: this.#socket });
+
+    this.#socket.on('state', (state) => this.store.setConnection(state));
+    this.#socket.on('authenticated', (ack) => this.#onAuthenticated(ack));
+    this.#socket.on('event', (event) => this.#onEvent(event));
+    this.#socket.on('session-ended', () => this.#end('expired'));
+    this.store.on('unknown-conversation', () => this.#scheduleRefresh());
+    this.store.on('removed', (conversation, wasSelected) => {
+      if (wasSelected) this.emit('notice', { text: `You are no longer in “${conversation.displayTitle}”.`, tone: 'info' });
+    });
+  }
+
+  get socket() {
+    return this.#socket;
+  }
+
+  /** Loads the user and the conversation list over HTTP, then opens the socket. */
+  async start() {
+    const [me, conversations] = await Promise.allSettled([this.#api.me(), this.#api.listConversations()]);
+    if (this.#ended) return;
+    if (me.status === 'fulfilled') this.store.setMe(me.value);
+    // Without the list, the sync after authentication fills it in.
+    if (conversations.status === 'fulfilled') {
+      conversations.value.forEach((summary, rank) => this.store.upsertSummary(summary, { rank }));
+      this.#loadSelected();
+    }
+    this.#socket.start();
+  }
+
+  signOut() {
+    this.#end('signed-out');
+  }
+
+  reconnectNow() {
+    this.#socket.reconnectNow();
+  }
+
+  // ---- conversations ----
+
+  open(id) {
+    this.store.select(id);
+    this.#loadSelected();
+    this.#readMarker.schedule();
+  }
+
+  close() {
+    this.store.select(null);
+  }
+
+  /** Fetches the page of history before the oldest loaded event. */
+  async loadOlder(id) {
+    const conversation = this.store.get(id);
+    const timeline = conversation?.timeline;
+    if (!timeline?.active || timeline.reachedStart || timeline.loadState === 'loading') return;
+    if (timeline.oldestSeq == null) return this.#loadLatest(conversation);
+    await this.#loadPage(conversation, { beforeSeq: timeline.oldestSeq }, true);
+  }
+
+  retryLoad(id) {
+    const conversation = this.store.get(id);
+    if (!conversation) return;
+    if (conversation.timeline.oldestSeq == null) this.#loadLatest(conversation);
+    else this.loadOlder(id);
+  }
+
+  // ---- messages ----
+
+  /** Throws a ParleyError (TOO_LARGE, BAD_REQUEST) when the text cannot be sent. */
+  send(id, text) {
+    const message = this.#outbox.send(id, text);
+    this.#typing.sent(id);
+    this.drafts.delete(id);
+    return message;
+  }
+
+  retry(id, message) {
+    this.#outbox.retry(id, message);
+  }
+
+  typed(id) {
+    this.#typing.typed(id);
+  }
+
+  async recall(id, message) {
+    try {
+      const ack = await this.#socket.command('recall', { messageId: message.messageId });
+      this.#applyOwnWithdrawal(ack, message, 'recall', null);
+    } catch (error) {
+      if (error.code === 'RECALL_WINDOW_EXPIRED') this.store.refuseRecall(id, message);
+      throw error;
+    }
+  }
+
+  async revoke(id, message, reason) {
+    const fields = { messageId: message.messageId };
+    if (reason) fields.reason = reason;
+    const ack = await this.#socket.command('revoke', fields);
+    this.#applyOwnWithdrawal(ack, message, 'revoke', reason || null);
+  }
+
+  // ---- people and groups ----
+
+  async searchUsers(prefix) {
+    const users = await this.#api.searchUsers(prefix);
+    for (const user of users) this.store.users.remember(user);
+    return users;
+  }
+
+  /** Opens (creating if needed) the direct conversation with userId; returns its id. */
+  async startDirect(userId) {
+    const summary = await this.#api.createDirect(userId);
+    return this.store.upsertSummary(summary, { announced: true }).conversation.id;
+  }
+
+  async createGroup(title, memberIds) {
+    const summary = await this.#api.createGroup(title, memberIds);
+    return this.store.upsertSummary(summary, { announced: true }).conversation.id;
+  }
+
+  async addMembers(id, userIds) {
+    const summary = await this.#api.addMembers(id, userIds);
+    if (summary?.id === id) this.store.upsertSummary(summary);
+    else this.#scheduleRefresh();
+  }
+
+  async setRole(id, userId, role) {
+    await this.#api.setRole(id, userId, role);
+    this.store.updateMember(id, userId, { role });
+  }
+
+  async removeMember(id, userId) {
+    await this.#api.removeMember(id, userId);
+    this.store.removeMember(id, userId);
+  }
+
+  async leave(id) {
+    await this.#api.removeMember(id, this.store.me.id);
+    this.store.removeConversation(id);
+  }
+
+  /** Re-reads every summary (members and roles change without an event of their own). */
+  refresh() {
+    this.#scheduleRefresh(0);
+  }
+
+  // ---- internals ----
+
+  #onAuthenticated(ack) {
+    if (Number.isFinite(ack.recallWindowMs)) this.store.recallWindowMs = ack.recallWindowMs;
+    this.store.applyLoginUnread(ack.unread);
+    this.#scheduleRefresh(0);
+    this.#readMarker.schedule();
+    const selected = this.store.selected;
+    if (selected && selected.timeline.loadState === 'error') this.retryLoad(selected.id);
+  }
+
+  #onEvent(event) {
+    applyServerEvent(this.store, event);
+    if (event.conversationId === this.store.selectedId && (event.type === 'message' || event.type === 'recall')) {
+      this.#readMarker.schedule();
+    }
+  }
+
+  #applyOwnWithdrawal(ack, message, mode, reason) {
+    // Our own connection gets no recall event: the ack stands in for it.
+    this.store.applyRecall({
+      conversationId: ack.conversationId,
+      seq: ack.seq,
+      messageId: message.messageId,
+      targetSeq: message.seq,
+      by: this.store.me.id,
+      mode,
+      reason,
+      ts: Date.now(),
+    });
+  }
+
+  /** The selected conversation may only become known after the list arrives (a deep link). */
+  #loadSelected() {
+    const conversation = this.store.selected;
+    if (conversation && !conversation.timeline.active) this.#loadLatest(conversation);
+  }
+
+  async #loadLatest(conversation) {
+    // Live events are kept from the moment the request leaves, so nothing committed
+    // between the page's snapshot and its arrival can fall through the crack.
+    conversation.timeline.active = true;
+    await this.#loadPage(conversation, {}, false);
+  }
+
+  async #loadPage(conversation, cursor, olderPage) {
+    const id = conversation.id;
+    this.store.setLoadState(id, 'loading');
+    try {
+      const ack = await this.#socket.command('history', { conversationId: id, limit: HISTORY_PAGE, ...cursor });
+      this.store.applyHistory(id, ack.events ?? [], { requestedLimit: HISTORY_PAGE, olderPage });
+      this.store.setLoadState(id, 'idle');
+    } catch (error) {
+      this.store.setLoadState(id, error.code === 'NOT_FOUND' ? 'idle' : 'error');
+      if (error.code === 'NOT_FOUND') this.store.removeConversation(id);
+    }
+  }
+
+  #scheduleRefresh(delayMs = 300) {
+    clearTimeout(this.#refreshTimer);
+    this.#refreshTimer = setTimeout(() => this.#refresh(), delayMs);
+  }
+
+  /**
+   * After (re)authentication, and whenever an event names a conversation we do not
+   * know: `sync` with no cursors returns every summary, catching conversations
+   * created or left while we were away; conversations whose loaded timeline is behind
+   * (a resume capped at 500 events) are synced from their cursor until caught up.
+   */
+  async #refresh() {
+    if (this.#refreshing) {
+      this.#refreshAgain = true;
+      return;
+    }
+    this.#refreshing = (async () => {
+      try {
+        let since = {};
+        for (let round = 0; round < MAX_SYNC_ROUNDS; round += 1) {
+          const ack = await this.#socket.command('sync', { since }, { queue: false });
+          // A reply without a list must not read as "you left everything".
+          if (!Array.isArray(ack.conversations)) break;
+          since = this.store.reconcile(ack.conversations);
+          this.#loadSelected();
+          if (Object.keys(since).length === 0) break;
+        }
+      } catch {
+        // Disconnected mid-way: the next authentication refreshes again.
+      }
+    })();
+    await this.#refreshing;
+    this.#refreshing = null;
+    if (this.#refreshAgain) {
+      this.#refreshAgain = false;
+      this.#scheduleRefresh(0);
+    }
+  }
+
+  #end(reason) {
+    if (this.#ended) return;
+    this.#ended = true;
+    clearTimeout(this.#refreshTimer);
+    this.#socket.stop();
+    this.#readMarker.dispose();
+    this.store.dispose();
+    this.emit('ended', { reason });
+  }
+}

@@ -1,0 +1,353 @@
+/**
+ * Everything the signed-in client knows: its user, its conversations and their
+ * timelines, presence and typing, the connection state. Services mutate it through
+ * the methods below; views listen for 'change' (batched per microtask, with the set
+ * of topics that changed) and re-render.
+ *
+ * Other events: 'incoming' (conversation, message) for a new message from someone
+ * else; 'unknown-conversation' (id) when an event names a conversation we have no
+ * summary for; 'removed' (conversation, wasSelected) when we are no longer a member.
+ */
+import { Emitter } from '../core/emitter.js';
+import { ServerClock } from '../core/server-clock.js';
+import { Conversation } from './conversation.js';
+import { Delivery, Status, messageFromServer } from './message.js';
+import { UserDirectory } from './user-directory.js';
+
+/** PROTOCOL.md §3.3: a typing event means "typing for the next 5 s". */
+const TYPING_TTL_MS = 5_000;
+/** The server's default, until the auth ack tells us its configured window. */
+const DEFAULT_RECALL_WINDOW_MS = 120_000;
+
+export const Topic = Object.freeze({
+  LIST: 'list',
+  SELECTION: 'selection',
+  CONNECTION: 'connection',
+  ME: 'me',
+  conversation: (id) => `conversation:${id}`,
+});
+
+export class ChatStore extends Emitter {
+  me = null;
+  recallWindowMs = DEFAULT_RECALL_WINDOW_MS;
+  connection = 'connecting';
+  selectedId = null;
+  users = new UserDirectory();
+  clock = new ServerClock();
+  /** Set by the session: is the user looking at this conversation right now? */
+  isViewing = () => false;
+
+  #conversations = new Map();
+  #pendingTopics = new Set();
+  #typingTimer = null;
+
+  // ---- reading ----
+
+  get(id) {
+    return this.#conversations.get(id) ?? null;
+  }
+
+  get selected() {
+    return this.get(this.selectedId);
+  }
+
+  /** Conversations, latest activity first. */
+  list() {
+    return [...this.#conversations.values()].sort((a, b) => b.activityTs - a.activityTs || a.serverRank - b.serverRank || b.id - a.id);
+  }
+
+  get totalUnread() {
+    let total = 0;
+    for (const conversation of this.#conversations.values()) total += conversation.unread;
+    return total;
+  }
+
+  /** `since` for auth and sync: the last seq seen in every known conversation. */
+  sinceCursors() {
+    const since = {};
+    for (const conversation of this.#conversations.values()) since[conversation.id] = conversation.seqs.cursor;
+    return since;
+  }
+
+  // ---- change notification ----
+
+  changed(...topics) {
+    const first = this.#pendingTopics.size === 0;
+    for (const topic of topics) this.#pendingTopics.add(topic);
+    if (!first) return;
+    queueMicrotask(() => {
+      const batch = this.#pendingTopics;
+      this.#pendingTopics = new Set();
+      this.emit('change', batch);
+    });
+  }
+
+  #changedConversation(conversation) {
+    this.changed(Topic.LIST, Topic.conversation(conversation.id));
+  }
+
+  // ---- session ----
+
+  setMe(user) {
+    this.me = { ...this.me, ...user };
+    this.users.remember(this.me);
+    this.changed(Topic.ME, Topic.LIST);
+  }
+
+  setConnection(state) {
+    this.connection = state;
+    this.changed(Topic.CONNECTION);
+  }
+
+  select(id) {
+    if (this.selectedId === id) return;
+    this.selectedId = id;
+    this.changed(Topic.SELECTION, Topic.LIST);
+  }
+
+  // ---- summaries ----
+
+  /**
+   * Takes a conversation summary (HTTP list, sync ack, `conversation` event, create
+   * or add-members reply). Returns {conversation, isNew, gapFrom}: gapFrom is set when
+   * the summary is ahead of a loaded timeline, whose missing events the caller
+   * should fetch with sync from that cursor.
+   */
+  upsertSummary(summary, { rank, announced = false } = {}) {
+    for (const member of summary.members ?? []) this.users.remember(member);
+    let conversation = this.#conversations.get(summary.id);
+    if (!conversation) {
+      conversation = new Conversation(summary, this.me.id);
+      if (rank != null) conversation.serverRank = rank;
+      // A conversation announced just now (created, or we were added) goes to the top.
+      if (announced) conversation.activityTs = Math.max(conversation.activityTs, Date.now());
+      this.#conversations.set(conversation.id, conversation);
+      this.#changedConversation(conversation);
+      return { conversation, isNew: true, gapFrom: null };
+    }
+    if (rank != null) conversation.serverRank = rank;
+    conversation.updateDetails(summary);
+    conversation.adoptCounts(summary);
+    const lastSeq = summary.lastSeq ?? 0;
+    const lastMessage = summary.lastMessage ? messageFromServer(summary.lastMessage) : null;
+    let gapFrom = null;
+    if (lastSeq > conversation.seqs.cursor) {
+      if (conversation.timeline.active) gapFrom = conversation.seqs.cursor;
+      else conversation.seqs.raiseFloor(lastSeq);
+      conversation.setLastMessage(lastMessage);
+    } else if (lastMessage && lastMessage.status !== Status.NORMAL) {
+      conversation.noteWithdrawn(lastMessage.messageId, lastMessage.status, null);
+    }
+    this.#changedConversation(conversation);
+    return { conversation, isNew: false, gapFrom };
+  }
+
+  /**
+   * A full list of the user's conversations (sync ack, HTTP list). Ones missing from
+   * it were left while we were away. Returns {id: cursor} for the gaps to fetch.
+   */
+  reconcile(summaries) {
+    const gaps = {};
+    const present = new Set();
+    summaries.forEach((summary, rank) => {
+      present.add(summary.id);
+      const { conversation, gapFrom } = this.upsertSummary(summary, { rank });
+      if (gapFrom != null || summary.hasMore) gaps[conversation.id] = conversation.seqs.cursor;
+    });
+    for (const id of [...this.#conversations.keys()]) if (!present.has(id)) this.removeConversation(id);
+    return gaps;
+  }
+
+  removeConversation(id) {
+    const conversation = this.#conversations.get(id);
+    if (!conversation) return;
+    this.#conversations.delete(id);
+    const wasSelected = this.selectedId === id;
+    if (wasSelected) this.selectedId = null;
+    this.changed(Topic.LIST, Topic.SELECTION, Topic.conversation(id));
+    this.emit('removed', conversation, wasSelected);
+  }
+
+  // ---- counts ----
+
+  /** The auth ack's unread summary: conversations not listed had nothing unread. */
+  applyLoginUnread(unread) {
+    const listed = new Map((unread?.conversations ?? []).map((entry) => [entry.conversationId, entry]));
+    for (const conversation of this.#conversations.values()) {
+      const entry = listed.get(conversation.id);
+      if (entry) conversation.adoptCounts(entry);
+      else conversation.replaceCounts({ unread: 0 });
+    }
+    this.changed(Topic.LIST);
+  }
+
+  /** `read` and `unread` events, read acks: the server's count replaces ours. */
+  replaceCounts(id, { unread, lastReadSeq }) {
+    const conversation = this.get(id);
+    if (!conversation) return;
+    conversation.replaceCounts({ unread, lastReadSeq });
+    this.#changedConversation(conversation);
+  }
+
+  clearUnreadLocally(id) {
+    const conversation = this.get(id);
+    if (!conversation || conversation.unread === 0) return;
+    conversation.clearUnreadLocally();
+    this.#changedConversation(conversation);
+  }
+
+  // ---- the log ----
+
+  /** A `message` event (live or resumed). */
+  applyMessage(event) {
+    const conversation = this.get(event.conversationId);
+    if (!conversation) {
+      this.emit('unknown-conversation', event.conversationId);
+      return;
+    }
+    const fresh = conversation.seqs.add(event.seq);
+    const message = conversation.timeline.active ? conversation.timeline.upsert(event) : messageFromServer(event);
+    if (fresh) {
+      conversation.setLastMessage(message);
+      conversation.typing.delete(event.senderId);
+      const fromOther = event.senderId !== this.me.id;
+      if (fromOther && message.status === Status.NORMAL && !this.isViewing(conversation.id)) {
+        conversation.countIncoming(event.seq);
+      }
+      if (fromOther) this.emit('incoming', conversation, message);
+    }
+    this.#changedConversation(conversation);
+  }
+
+  /** A `recall` event, or our own recall/revoke once acknowledged. */
+  applyRecall(event) {
+    const conversation = this.get(event.conversationId);
+    if (!conversation) {
+      this.emit('unknown-conversation', event.conversationId);
+      return;
+    }
+    conversation.seqs.add(event.seq);
+    const withdrawal = { by: event.by, mode: event.mode, reason: event.reason ?? null };
+    const status = event.mode === 'revoke' ? Status.REVOKED : Status.RECALLED;
+    if (conversation.timeline.active) conversation.timeline.applyRecall(event);
+    conversation.noteWithdrawn(event.messageId, status, withdrawal);
+    this.#changedConversation(conversation);
+  }
+
+  /** A page of WebSocket history: old events, so nothing is counted or deduped. */
+  applyHistory(id, events, options) {
+    const conversation = this.get(id);
+    if (!conversation) return;
+    conversation.timeline.applyHistory(events, options);
+    const newest = conversation.timeline.messages.at(-1);
+    if (newest) conversation.setLastMessage(newest);
+    this.#changedConversation(conversation);
+  }
+
+  setLoadState(id, state) {
+    const conversation = this.get(id);
+    if (!conversation) return;
+    conversation.timeline.loadState = state;
+    this.changed(Topic.conversation(id));
+  }
+
+  // ---- own sends ----
+
+  addPending(id, { clientMsgId, text }) {
+    const conversation = this.get(id);
+    const message = conversation.timeline.addPending({ senderId: this.me.id, clientMsgId, text });
+    conversation.setLastMessage(message);
+    this.#changedConversation(conversation);
+    return message;
+  }
+
+  confirmSend(id, message, ack) {
+    const conversation = this.get(id);
+    if (!conversation) return;
+    conversation.seqs.add(ack.seq);
+    conversation.timeline.confirm(message, ack);
+    this.clock.observe(ack.ts, ack.sentAt, ack.receivedAt);
+    // Others' messages may have been committed while ours was in flight.
+    conversation.setLastMessage(conversation.timeline.messages.at(-1));
+    this.#changedConversation(conversation);
+  }
+
+  failSend(id, message, error) {
+    const conversation = this.get(id);
+    if (!conversation) return;
+    conversation.timeline.markFailed(message, error);
+    this.#changedConversation(conversation);
+  }
+
+  retrySend(id, message) {
+    const conversation = this.get(id);
+    if (!conversation || message.delivery !== Delivery.FAILED) return false;
+    conversation.timeline.markRetrying(message);
+    this.#changedConversation(conversation);
+    return true;
+  }
+
+  /** The server refused a recall as too late: stop offering it whatever our clock says. */
+  refuseRecall(id, message) {
+    message.recallRefused = true;
+    this.get(id)?.timeline.touch();
+    this.changed(Topic.conversation(id));
+  }
+
+  // ---- people ----
+
+  applyPresence({ userId, online, lastSeen }) {
+    for (const conversation of this.#conversations.values()) {
+      if (conversation.updateMember(userId, { online, lastSeen: online ? null : lastSeen ?? Date.now() })) {
+        this.#changedConversation(conversation);
+      }
+    }
+  }
+
+  applyTyping({ conversationId, userId }) {
+    const conversation = this.get(conversationId);
+    if (!conversation || userId === this.me.id) return;
+    conversation.typing.set(userId, Date.now() + TYPING_TTL_MS);
+    this.#changedConversation(conversation);
+    this.#scheduleTypingExpiry();
+  }
+
+  applyReceipt({ conversationId, userId, lastReadSeq }) {
+    const conversation = this.get(conversationId);
+    if (!conversation || userId === this.me.id) return;
+    conversation.notePeerRead(lastReadSeq);
+    this.changed(Topic.conversation(conversationId));
+  }
+
+  updateMember(id, userId, changes) {
+    const conversation = this.get(id);
+    if (conversation?.updateMember(userId, changes)) this.#changedConversation(conversation);
+  }
+
+  removeMember(id, userId) {
+    const conversation = this.get(id);
+    if (conversation?.removeMember(userId)) this.#changedConversation(conversation);
+  }
+
+  dispose() {
+    clearTimeout(this.#typingTimer);
+  }
+
+  /** One timer for all typing indicators: wakes at the soonest expiry. */
+  #scheduleTypingExpiry() {
+    clearTimeout(this.#typingTimer);
+    const now = Date.now();
+    let soonest = Infinity;
+    for (const conversation of this.#conversations.values()) {
+      for (const [userId, expiresAt] of conversation.typing) {
+        if (expiresAt <= now) {
+          conversation.typing.delete(userId);
+          this.#changedConversation(conversation);
+        } else {
+          soonest = Math.min(soonest, expiresAt);
+        }
+      }
+    }
+    if (soonest < Infinity) this.#typingTimer = setTimeout(() => this.#scheduleTypingExpiry(), soonest - now + 20);
+  }
+}

@@ -1,0 +1,168 @@
+/**
+ * One conversation as this client knows it: the summary's details (kind, title,
+ * members and roles), its unread count and read marker, the latest message for the
+ * list preview, who is typing, and the loaded timeline.
+ *
+ * Unread counting follows the protocol's split of work: the server's numbers (in
+ * summaries, the auth ack, `read`, `unread` and read acks) are authoritative at the
+ * moment it computed them; in between the client counts incoming `message` events.
+ */
+import { SeqTracker } from './seq-tracker.js';
+import { Timeline } from './timeline.js';
+import { messageFromServer } from './message.js';
+
+export const Role = Object.freeze({ OWNER: 'owner', ADMIN: 'admin', MEMBER: 'member' });
+
+export class Conversation {
+  /** Seqs already taken in: dedupe and resume cursor. */
+  seqs;
+  timeline = new Timeline();
+  /** userId -> epoch millis when their "typing" runs out. */
+  typing = new Map();
+  /** Direct conversations: the other member's read marker, for "Seen". */
+  peerReadSeq = 0;
+  unread = 0;
+  lastReadSeq = 0;
+  lastMessage = null;
+  /** When something last happened here, for ordering the list. */
+  activityTs = 0;
+  /** Position in the server's own ordering, breaking ties between quiet conversations. */
+  serverRank = Number.MAX_SAFE_INTEGER;
+
+  #members = new Map();
+  // Seqs counted locally since the server last told us the count, so a later
+  // authoritative count taken at lastSeq L can keep the ones above L.
+  #counted = new Set();
+  // Nothing at or below this seq can be unread: it was read, or the server's count covers it.
+  #countFloor = 0;
+
+  /** meId: the signed-in user, to tell the peer of a direct conversation apart. */
+  constructor(summary, meId) {
+    this.id = summary.id;
+    this.meId = meId;
+    this.seqs = new SeqTracker(summary.lastSeq ?? 0);
+    this.updateDetails(summary);
+    this.adoptCounts(summary);
+    this.setLastMessage(summary.lastMessage ? messageFromServer(summary.lastMessage) : null);
+  }
+
+  get isGroup() {
+    return this.kind === 'group';
+  }
+
+  get members() {
+    return [...this.#members.values()];
+  }
+
+  member(userId) {
+    return this.#members.get(userId) ?? null;
+  }
+
+  roleOf(userId) {
+    return this.#members.get(userId)?.role ?? null;
+  }
+
+  /** The other member of a direct conversation. */
+  peer(meId = this.meId) {
+    return this.members.find((member) => member.userId !== meId) ?? null;
+  }
+
+  /** Direct conversations show the peer's current name; the summary's title can be stale. */
+  get displayTitle() {
+    if (this.isGroup) return this.title;
+    return this.peer()?.displayName || this.title || 'Direct chat';
+  }
+
+  /** Takes kind, title and members from a summary. */
+  updateDetails({ kind, title, members }) {
+    if (kind) this.kind = kind;
+    if (title != null) this.title = title;
+    if (!Array.isArray(members)) return;
+    this.#members = new Map(members.map((member) => [member.userId, { ...member }]));
+    // Summaries may carry each member's lastReadSeq; in a direct chat the peer's is "Seen".
+    const peer = this.kind === 'direct' ? this.peer(this.meId) : null;
+    if (Number.isInteger(peer?.lastReadSeq)) this.notePeerRead(peer.lastReadSeq);
+  }
+
+  setMembers(members) {
+    this.updateDetails({ members });
+  }
+
+  updateMember(userId, changes) {
+    const member = this.#members.get(userId);
+    if (!member) return false;
+    Object.assign(member, changes);
+    return true;
+  }
+
+  removeMember(userId) {
+    return this.#members.delete(userId);
+  }
+
+  /**
+   * The server's count as of its lastSeq L (a summary or an auth-ack entry): our
+   * own counting of seqs above L still stands, below it is replaced.
+   */
+  adoptCounts({ unread = 0, lastSeq = 0, lastReadSeq = 0 }) {
+    for (const seq of this.#counted) if (seq <= lastSeq) this.#counted.delete(seq);
+    this.unread = unread + this.#counted.size;
+    this.#countFloor = Math.max(this.#countFloor, lastSeq, lastReadSeq);
+    this.lastReadSeq = Math.max(this.lastReadSeq, lastReadSeq);
+  }
+
+  /** `read`, `unread` events and read acks: the count replaces ours outright. */
+  replaceCounts({ unread, lastReadSeq }) {
+    if (Number.isInteger(unread)) this.unread = unread;
+    this.#counted.clear();
+    if (Number.isInteger(lastReadSeq)) {
+      this.lastReadSeq = Math.max(this.lastReadSeq, lastReadSeq);
+      this.#countFloor = Math.max(this.#countFloor, lastReadSeq);
+    }
+  }
+
+  /** An unread count of zero while the user looks at the conversation, before the server confirms. */
+  clearUnreadLocally() {
+    this.unread = 0;
+    this.#counted.clear();
+  }
+
+  /** A new message from someone else: counts it unless the server's count already does. */
+  countIncoming(seq) {
+    if (seq <= this.#countFloor || this.#counted.has(seq)) return false;
+    this.#counted.add(seq);
+    this.unread += 1;
+    return true;
+  }
+
+  /**
+   * Remembers the newest message for the list preview and ordering. An own message
+   * not yet acknowledged (no seq) counts as the newest: it is last in the timeline too.
+   */
+  setLastMessage(message) {
+    if (!message) return;
+    this.activityTs = Math.max(this.activityTs, message.ts ?? 0);
+    const current = this.lastMessage;
+    if (!current || message.seq == null) this.lastMessage = message;
+    else if (current.seq != null && message.seq >= current.seq) this.lastMessage = message;
+  }
+
+  /** A recall reached us: keep the preview in step when it was the newest message. */
+  noteWithdrawn(messageId, status, withdrawal) {
+    if (this.lastMessage?.messageId !== messageId) return false;
+    if (this.lastMessage.status === status && this.lastMessage.withdrawal) return false;
+    this.lastMessage.status = status;
+    this.lastMessage.text = null;
+    this.lastMessage.withdrawal = withdrawal;
+    return true;
+  }
+
+  /** From a `receipt` event or a summary: the peer has read up to lastReadSeq. */
+  notePeerRead(lastReadSeq) {
+    if (lastReadSeq > this.peerReadSeq) this.peerReadSeq = lastReadSeq;
+  }
+
+  /** The users whose typing has not run out yet. */
+  typingUserIds(now = Date.now()) {
+    return [...this.typing].filter(([, expiresAt]) => expiresAt > now).map(([userId]) => userId);
+  }
+}

@@ -1,0 +1,139 @@
+/**
+ * The loaded part of one conversation's log: messages by seq, own sends still in
+ * flight, and withdrawals. It stays empty ("inactive") until the conversation is first
+ * opened; from then on it takes live events as well as history pages, which keeps it
+ * one contiguous stretch of the log ending at the newest event.
+ */
+import { Delivery, Status, compareMessages, markWithdrawn, mergeServerMessage, messageFromServer, pendingMessage } from './message.js';
+
+export class Timeline {
+  #byId = new Map();
+  #bySeq = new Map();
+  #pending = new Map(); // clientMsgId -> own message without a seq yet
+  #withdrawals = new Map(); // messageId -> withdrawal, for recall events seen before their message
+  #sorted = null;
+
+  /** True once history was requested: live events are kept from then on. */
+  active = false;
+  /** Lowest seq of any event loaded: where the next page of older history ends. */
+  oldestSeq = null;
+  /** True when the first event of the log is loaded (nothing older to fetch). */
+  reachedStart = false;
+  /** 'idle' | 'loading' | 'error' for the page being fetched. */
+  loadState = 'idle';
+
+  get messages() {
+    this.#sorted ??= [...this.#bySeq.values(), ...this.#pending.values()].sort(compareMessages);
+    return this.#sorted;
+  }
+
+  get isEmpty() {
+    return this.#bySeq.size === 0 && this.#pending.size === 0;
+  }
+
+  byMessageId(messageId) {
+    return this.#byId.get(messageId) ?? null;
+  }
+
+  /** Adds or updates a message from the server; returns the timeline's copy. */
+  upsert(data) {
+    this.#noteSeq(data.seq);
+    let message = this.#byId.get(data.messageId) ?? this.#bySeq.get(data.seq) ?? this.#ownPending(data);
+    if (message) {
+      if (this.#pending.get(message.clientMsgId) === message) this.#pending.delete(message.clientMsgId);
+      mergeServerMessage(message, data);
+    } else {
+      message = messageFromServer(data);
+    }
+    this.#index(message);
+    const withdrawal = this.#withdrawals.get(message.messageId);
+    if (withdrawal) markWithdrawn(message, statusOf(withdrawal.mode), withdrawal);
+    return message;
+  }
+
+  /** A message typed here: shown at once as pending. */
+  addPending({ senderId, clientMsgId, text }) {
+    const message = pendingMessage({ senderId, clientMsgId, text });
+    this.#pending.set(clientMsgId, message);
+    this.#sorted = null;
+    return message;
+  }
+
+  pendingByClientMsgId(clientMsgId) {
+    return this.#pending.get(clientMsgId) ?? null;
+  }
+
+  /** The send ack arrived: the message now has its place in the log. */
+  confirm(message, { messageId, seq, ts }) {
+    return this.upsert({ messageId, seq, ts, senderId: message.senderId, clientMsgId: message.clientMsgId, status: message.status, text: message.text });
+  }
+
+  markFailed(message, error) {
+    if (message.delivery === Delivery.SENT) return; // an event confirmed it meanwhile
+    message.delivery = Delivery.FAILED;
+    message.error = error;
+    this.#sorted = null;
+  }
+
+  markRetrying(message) {
+    message.delivery = Delivery.PENDING;
+    message.error = null;
+    this.#sorted = null;
+  }
+
+  /**
+   * Applies a recall event (mode recall or revoke). Returns the withdrawn message if
+   * it is loaded; otherwise remembers the withdrawal for when its page loads.
+   */
+  applyRecall(event) {
+    this.#noteSeq(event.seq);
+    const withdrawal = { by: event.by, mode: event.mode, reason: event.reason ?? null };
+    this.#withdrawals.set(event.messageId, withdrawal);
+    const target = this.#byId.get(event.messageId) ?? this.#bySeq.get(event.targetSeq);
+    if (!target) return null;
+    markWithdrawn(target, statusOf(event.mode), withdrawal);
+    this.#sorted = null;
+    return target;
+  }
+
+  /** Merges a page of history (message and recall events, ascending). */
+  applyHistory(events, { requestedLimit, olderPage }) {
+    for (const event of events) {
+      if (isRecallEvent(event)) this.applyRecall(event);
+      else this.upsert(event);
+    }
+    if (events.length < requestedLimit || events[0]?.seq === 1) this.reachedStart = true;
+    if (olderPage && events.length === 0) this.reachedStart = true;
+  }
+
+  /** Marks a message changed in place (status flags) so the next read re-sorts. */
+  touch() {
+    this.#sorted = null;
+  }
+
+  /** clientMsgId is unique per sender only, so a match must be from the same sender. */
+  #ownPending(data) {
+    const message = this.#pending.get(data.clientMsgId);
+    return message && message.senderId === data.senderId ? message : null;
+  }
+
+  #index(message) {
+    if (message.messageId != null) this.#byId.set(message.messageId, message);
+    if (message.seq != null) this.#bySeq.set(message.seq, message);
+    this.#sorted = null;
+  }
+
+  #noteSeq(seq) {
+    if (seq != null && (this.oldestSeq == null || seq < this.oldestSeq)) this.oldestSeq = seq;
+  }
+}
+
+export function isRecallEvent(event) {
+  return event.type === 'recall' || (event.mode != null && event.targetSeq != null);
+}
+
+function statusOf(mode) {
+  return mode === 'revoke' ? Status.REVOKED : Status.RECALLED;
+}
+
+export { Status };
