@@ -25,7 +25,7 @@ public final class Main {
     ParleyNode.start(config)
         .onSuccess(node -> Runtime.getRuntime().addShutdownHook(new Thread(() -> {
           try {
-            node.close().toCompletionStage().toCompletableFuture().get(20, java.util.concurrent.TimeUnit.SECONDS);
+            node.close().get(20, java.util.concurrent.TimeUnit.SECONDS);
           } catch (Exception e) {
             LOG.warn("shutdown did not complete cleanly: {}", e.toString());
           }

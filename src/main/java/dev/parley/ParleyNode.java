@@ -26,6 +26,7 @@ import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -160,13 +161,21 @@ public final class ParleyNode {
 
   /**
    * Stops gracefully: connections are closed with 1001 (clients reconnect elsewhere), this node's
-   * presence is dropped (peers see who went offline), then the pool and Vertx close.
+   * presence is dropped (peers see who went offline), then the pool and Vertx close. Vertx is
+   * closed from a plain thread: closing it from one of its own event loops never completes.
    */
-  public Future<Void> close() {
+  public CompletableFuture<Void> close() {
     return vertx.undeploy(sessionsDeployment)
         .transform(v -> presence.dropNode(nodeId))
         .transform(v -> pool.close())
         .transform(v -> crypto.close())
-        .transform(v -> vertx.close());
+        .toCompletionStage().toCompletableFuture()
+        .handle((v, failure) -> {
+          if (failure != null) {
+            LOG.warn("graceful stop of node {} was incomplete: {}", nodeId, failure.toString());
+          }
+          return null;
+        })
+        .thenComposeAsync(v -> vertx.close().toCompletionStage());
   }
 }

@@ -44,6 +44,8 @@ final class Session {
   private static final int MAX_FRAMES_DURING_AUTH = 64;
   private static final int ABUSE_REFUSALS_PER_MINUTE = 100;
   private static final int FILL_PAGE = 500;
+  /** PROTOCOL 3: at most 64 KiB per (reassembled) message; above it the connection closes with 1009. */
+  static final int MAX_MESSAGE_BYTES = 64 * 1024;
   private static final DeliveryOptions STORE_REQUEST = new DeliveryOptions().setLocalOnly(true).setSendTimeout(30_000);
 
   private enum State { AWAITING_AUTH, AUTHENTICATING, OPEN, CLOSED }
@@ -73,6 +75,10 @@ final class Session {
     socket.textMessageHandler(this::handleText);
     socket.binaryMessageHandler(binary -> {
       touch();
+      if (binary.length() > MAX_MESSAGE_BYTES) {
+        close(CloseCode.TOO_BIG, "message over 64 KiB");
+        return;
+      }
       writeNow(error(null, ChatException.badRequest("binary frames are not supported; send JSON text")));
     });
     socket.pongHandler(pong -> touch());
@@ -121,6 +127,11 @@ final class Session {
 
   private void handleText(String text) {
     touch();
+    // A UTF-16 unit is at most 3 UTF-8 bytes: only long strings need their bytes counted.
+    if (text.length() > MAX_MESSAGE_BYTES / 3 && utf8Length(text) > MAX_MESSAGE_BYTES) {
+      close(CloseCode.TOO_BIG, "message over 64 KiB");
+      return;
+    }
     switch (state) {
       case AWAITING_AUTH -> handleAuthFrame(text);
       case AUTHENTICATING -> {
@@ -531,6 +542,24 @@ final class Session {
     if (!socket.isClosed()) {
       socket.writeTextMessage(frame);
     }
+  }
+
+  private static int utf8Length(String text) {
+    int bytes = 0;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c < 0x80) {
+        bytes += 1;
+      } else if (c < 0x800) {
+        bytes += 2;
+      } else if (Character.isHighSurrogate(c)) {
+        bytes += 4;
+        i++;
+      } else {
+        bytes += 3;
+      }
+    }
+    return bytes;
   }
 
   private static ObjectNode ack(String id) {

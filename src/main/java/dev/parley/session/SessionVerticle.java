@@ -35,7 +35,12 @@ import java.util.function.BooleanSupplier;
  */
 public final class SessionVerticle extends VerticleBase {
 
-  private static final int MAX_MESSAGE_BYTES = 64 * 1024;
+  /**
+   * Transport ceiling for one (reassembled) message. Above PROTOCOL's 64 KiB so that the session,
+   * not Netty, sees an oversized message and closes with a proper 1009 frame; still small
+   * enough that a hostile peer cannot make a connection buffer much.
+   */
+  private static final int MAX_TRANSPORT_BYTES = 1024 * 1024;
   private static final long HEARTBEAT_INTERVAL_MS = 20_000;
   private static final long HEARTBEAT_TIMEOUT_MS = 60_000;
   /** Connection ids are node id + a node-wide counter, unique across the cluster. */
@@ -79,8 +84,8 @@ public final class SessionVerticle extends VerticleBase {
     server = vertx.createHttpServer(new HttpServerOptions()
             .setHost(config.http().host())
             .setPort(config.http().port())
-            .setMaxWebSocketMessageSize(MAX_MESSAGE_BYTES)
-            .setMaxWebSocketFrameSize(MAX_MESSAGE_BYTES)
+            .setMaxWebSocketMessageSize(MAX_TRANSPORT_BYTES)
+            .setMaxWebSocketFrameSize(MAX_TRANSPORT_BYTES)
             .setCompressionSupported(true))
         .webSocketHandshakeHandler(this::handleHandshake)
         .webSocketHandler(this::handleWebSocket)

@@ -14,6 +14,11 @@ export class KeyedList {
     this.#container = container;
   }
 
+  /** The key a node was rendered for, if it is one of ours. */
+  keyOf(node) {
+    return rendered.get(node)?.key ?? null;
+  }
+
   /** The node currently rendered for `key`, if any. */
   nodeFor(key) {
     return this.#byKey.get(key) ?? null;

@@ -1,0 +1,138 @@
+/**
+ * The signed-in layout: the sidebar (you, the connection, new chat and new group,
+ * the conversation list) beside the open conversation. Below 720 px wide only one
+ * of the two shows at a time. Renders once per animation frame after store changes.
+ */
+import { h } from '../core/dom.js';
+import { icon } from '../core/icons.js';
+import { avatar } from './avatar.js';
+import { createConnectionIndicator } from './connection-indicator.js';
+import { createConversationList } from './conversation-list.js';
+import { createConversationPane } from './conversation-pane.js';
+import { openGroupDetailsDialog } from './group-details-dialog.js';
+import { openNewDirectDialog } from './new-direct-dialog.js';
+import { openNewGroupDialog } from './new-group-dialog.js';
+import { createNoticeArea } from './notice-area.js';
+import { Router } from './router.js';
+
+// Relative stamps ("5 min ago", "Yesterday") go stale without any event.
+const CLOCK_TICK_MS = 60_000;
+const WIDE_LAYOUT = '(min-width: 721px)';
+
+export function createChatShell(session) {
+  const { store } = session;
+  const listeners = new AbortController();
+  const router = new Router((id) => (id == null ? session.close() : session.open(id)));
+  const connection = createConnectionIndicator(session);
+  const conversations = createConversationList(session, { onOpen: (id) => router.open(id) });
+  const toasts = createNoticeArea({ className: 'toasts' });
+
+  const meSlot = h('span', { class: 'me-avatar' });
+  const meName = h('span', { class: 'me-name' });
+  const meUsername = h('span', { class: 'me-username' });
+  const sidebar = h('aside', { class: 'sidebar', attrs: { 'aria-label': 'Chats' } }, [
+    h('header', { class: 'sidebar-header' }, [
+      meSlot,
+      h('div', { class: 'me-names' }, [meName, meUsername]),
+      h('button', {
+        class: 'icon-button',
+        testid: 'signout-button',
+        attrs: { type: 'button', 'aria-label': 'Sign out', title: 'Sign out' },
+        on: { click: () => session.signOut() },
+      }, [icon('logout')]),
+    ]),
+    h('div', { class: 'sidebar-toolbar' }, [
+      h('h1', { class: 'sidebar-title', text: 'Chats' }),
+      connection.element,
+    ]),
+    h('div', { class: 'sidebar-actions' }, [
+      h('button', {
+        class: 'button button-primary button-small',
+        testid: 'new-direct',
+        attrs: { type: 'button' },
+        on: { click: () => openNewDirectDialog(session, { onOpened: (id) => router.open(id) }) },
+      }, [icon('compose', { size: 18 }), h('span', { text: 'New chat' })]),
+      h('button', {
+        class: 'button button-secondary button-small',
+        testid: 'new-group',
+        attrs: { type: 'button' },
+        on: { click: () => openNewGroupDialog(session, { onOpened: (id) => router.open(id) }) },
+      }, [icon('group', { size: 18 }), h('span', { text: 'New group' })]),
+    ]),
+    conversations.element,
+  ]);
+
+  const emptyPane = h('div', { class: 'pane-empty' }, [
+    h('span', { class: 'pane-empty-mark' }, [icon('chat', { size: 40 })]),
+    h('p', { class: 'pane-empty-title', text: 'Pick a conversation' }),
+    h('p', { class: 'pane-empty-hint', text: 'Or start a new chat to say hello.' }),
+  ]);
+  const paneHost = h('main', { class: 'pane' }, [emptyPane]);
+  const element = h('div', { class: 'shell', data: { view: 'list' } }, [sidebar, paneHost, toasts.element]);
+
+  let pane = null;
+  let paneFor = null;
+  let meSignature = '';
+  let frame = 0;
+
+  function showPane(id) {
+    pane?.dispose();
+    pane = null;
+    paneFor = id;
+    const conversation = id == null ? null : store.get(id);
+    if (!conversation) {
+      paneHost.replaceChildren(id == null ? emptyPane : h('div', { class: 'pane-empty' }, [h('span', { class: 'spinner' })]));
+      return;
+    }
+    pane = createConversationPane(session, id, {
+      onBack: () => router.toList(),
+      onShowDetails: (conversationId) => openGroupDetailsDialog(session, conversationId, { onLeft: () => router.toList() }),
+    });
+    paneHost.replaceChildren(pane.element);
+    if (window.matchMedia(WIDE_LAYOUT).matches) pane.focusComposer();
+  }
+
+  function render() {
+    frame = 0;
+    const me = store.me;
+    const signature = JSON.stringify([me.displayName, me.username]);
+    if (signature !== meSignature) {
+      meSignature = signature;
+      meSlot.replaceChildren(avatar({ name: me.displayName ?? '?', seed: `u${me.id}`, size: 'sm' }));
+      meName.textContent = me.displayName ?? '';
+      meUsername.textContent = me.username ? `@${me.username}` : '';
+    }
+    connection.update();
+    conversations.update();
+    const selected = store.selectedId;
+    // Rebuild when the selection changes, or when a selected id becomes known (deep link).
+    if (selected !== paneFor || (selected != null && !pane && store.get(selected))) showPane(selected);
+    else pane?.update();
+    element.dataset.view = selected == null ? 'list' : 'conversation';
+  }
+
+  function scheduleRender() {
+    frame ||= requestAnimationFrame(render);
+  }
+
+  store.on('change', scheduleRender, { signal: listeners.signal });
+  store.on('removed', (conversation, wasSelected) => {
+    if (wasSelected) router.toList();
+  }, { signal: listeners.signal });
+  session.on('notice', ({ text, tone }) => toasts.show(text, { tone }), { signal: listeners.signal });
+  const tick = setInterval(scheduleRender, CLOCK_TICK_MS);
+  listeners.signal.addEventListener('abort', () => clearInterval(tick));
+
+  router.start();
+  render();
+
+  return {
+    element,
+    dispose() {
+      listeners.abort();
+      cancelAnimationFrame(frame);
+      router.dispose();
+      pane?.dispose();
+    },
+  };
+}

@@ -1,0 +1,152 @@
+/**
+ * Group details: the members with their roles and presence; for the owner, making
+ * and unmaking admins; for owner and admins, adding and removing members; for
+ * everyone but the owner, leaving. Stays live while open (roles, presence, removal).
+ */
+import { describeError } from '../api/error-text.js';
+import { h } from '../core/dom.js';
+import { KeyedList } from '../core/keyed-list.js';
+import { icon } from '../core/icons.js';
+import { Role } from '../state/conversation.js';
+import { avatar } from './avatar.js';
+import { confirmDialog, openModal } from './modal.js';
+import { createNoticeArea } from './notice-area.js';
+import { createUserSearch } from './user-search.js';
+
+const ROLE_ORDER = { [Role.OWNER]: 0, [Role.ADMIN]: 1, [Role.MEMBER]: 2 };
+const ROLE_LABEL = { [Role.OWNER]: 'Owner', [Role.ADMIN]: 'Admin' };
+
+export function openGroupDetailsDialog(session, conversationId, { onLeft }) {
+  const { store } = session;
+  const listeners = new AbortController();
+  const notices = createNoticeArea({ className: 'dialog-notices' });
+  const memberList = h('ul', { class: 'member-list', testid: 'member-list', attrs: { 'aria-label': 'Members' } });
+  const heading = h('p', { class: 'section-label' });
+  const addSection = h('section', { class: 'stack' });
+  const leaveSection = h('section', { class: 'leave-section' });
+  const memberRows = new KeyedList(memberList);
+  let renderedRole = null;
+
+  const search = createUserSearch({
+    session,
+    label: 'Add people to the group',
+    exclude: () => new Set(store.get(conversationId)?.members.map((member) => member.userId) ?? []),
+    onPick: (user) => act(async () => {
+      await session.addMembers(conversationId, [user.id]);
+      search.clear();
+      notices.show(`${user.displayName || user.username} was added.`, { tone: 'info', timeoutMs: 4000 });
+    }),
+  });
+
+  async function act(action) {
+    try {
+      await action();
+    } catch (error) {
+      notices.show(describeError(error));
+    }
+  }
+
+  function memberRow(member, myRole) {
+    const me = member.userId === store.me.id;
+    const actions = [];
+    if (myRole === Role.OWNER && !me && member.role !== Role.OWNER) {
+      const promote = member.role !== Role.ADMIN;
+      actions.push(h('button', {
+        class: 'button button-small button-ghost',
+        testid: 'role-toggle',
+        text: promote ? 'Make admin' : 'Remove admin',
+        attrs: { type: 'button' },
+        on: { click: () => act(() => session.setRole(conversationId, member.userId, promote ? Role.ADMIN : Role.MEMBER)) },
+      }));
+    }
+    const canRemove = !me && member.role !== Role.OWNER
+      && (myRole === Role.OWNER || (myRole === Role.ADMIN && member.role === Role.MEMBER));
+    if (canRemove) {
+      actions.push(h('button', {
+        class: 'icon-button icon-button-danger',
+        testid: 'remove-member',
+        attrs: { type: 'button', 'aria-label': `Remove ${member.displayName} from the group`, title: 'Remove from group' },
+        on: { click: () => removeMember(member) },
+      }, [icon('remove', { size: 18 })]));
+    }
+    return h('li', { class: 'member-item', testid: 'member-item', data: { userId: member.userId, role: member.role } }, [
+      avatar({ name: member.displayName, seed: `u${member.userId}`, size: 'sm' }),
+      h('span', { class: 'member-names' }, [
+        h('span', { class: 'member-name', text: me ? `${member.displayName} (you)` : member.displayName }),
+        h('span', { class: 'member-username', text: `@${member.username}` }),
+      ]),
+      ROLE_LABEL[member.role] ? h('span', { class: ['role-badge', `role-${member.role}`], text: ROLE_LABEL[member.role] }) : null,
+      h('span', { class: 'member-actions' }, actions),
+    ]);
+  }
+
+  async function removeMember(member) {
+    const confirmed = await confirmDialog({
+      title: 'Remove member?',
+      message: `${member.displayName} will leave the group and stop receiving its messages.`,
+      confirmLabel: 'Remove',
+      danger: true,
+      testid: 'confirm-remove-member',
+    });
+    if (confirmed) await act(() => session.removeMember(conversationId, member.userId));
+  }
+
+  async function leave() {
+    const conversation = store.get(conversationId);
+    const confirmed = await confirmDialog({
+      title: 'Leave group?',
+      message: `You will stop receiving messages from “${conversation?.displayTitle ?? 'this group'}”.`,
+      confirmLabel: 'Leave group',
+      danger: true,
+      testid: 'confirm-leave',
+    });
+    if (!confirmed) return;
+    await act(async () => {
+      await session.leave(conversationId);
+      modal.close();
+      onLeft();
+    });
+  }
+
+  function update() {
+    const conversation = store.get(conversationId);
+    if (!conversation) return;
+    const myRole = conversation.roleOf(store.me.id);
+    const members = conversation.members.sort((a, b) => (ROLE_ORDER[a.role] ?? 3) - (ROLE_ORDER[b.role] ?? 3)
+      || a.displayName.localeCompare(b.displayName));
+    heading.textContent = `${members.length} ${members.length === 1 ? 'member' : 'members'}`;
+    memberRows.update(members, {
+      key: (member) => String(member.userId),
+      signature: (member) => JSON.stringify([member.displayName, member.username, member.role, myRole]),
+      render: (member) => memberRow(member, myRole),
+    });
+    if (myRole !== renderedRole) {
+      renderedRole = myRole;
+      const canAdd = myRole === Role.OWNER || myRole === Role.ADMIN;
+      addSection.replaceChildren(...(canAdd ? [h('p', { class: 'section-label', text: 'Add members' }), search.element] : []));
+      leaveSection.replaceChildren(myRole === Role.OWNER
+        ? h('p', { class: 'field-hint', text: 'You own this group, so you can’t leave it.' })
+        : h('button', {
+          class: 'button button-danger-ghost',
+          testid: 'leave-group',
+          attrs: { type: 'button' },
+          on: { click: leave },
+        }, [icon('logout', { size: 18 }), h('span', { text: 'Leave group' })]));
+    }
+  }
+
+  const conversation = store.get(conversationId);
+  const modal = openModal({
+    title: conversation?.displayTitle ?? 'Group',
+    className: 'modal-details',
+    body: [notices.element, addSection, h('section', { class: 'stack' }, [heading, memberList]), leaveSection],
+    onClose: () => listeners.abort(),
+  });
+  store.on('change', update, { signal: listeners.signal });
+  store.on('removed', (removed) => {
+    if (removed.id === conversationId) modal.close();
+  }, { signal: listeners.signal });
+  update();
+  // Roles and membership change without an event of their own: re-read them now.
+  session.refresh();
+}

@@ -1,0 +1,97 @@
+/**
+ * One message in the timeline: bubble, time, delivery state for own messages, the
+ * withdrawal placeholder, the actions button, "Not sent · Retry" and "Seen".
+ * A row is described by plain data (see message-timeline.js) so its signature can
+ * tell whether it needs re-rendering.
+ */
+import { h } from '../core/dom.js';
+import { icon } from '../core/icons.js';
+import { formatFull, formatTime } from '../core/format.js';
+import { describeError } from '../api/error-text.js';
+import { Delivery, isWithdrawn } from '../state/message.js';
+import { avatar } from './avatar.js';
+import { linkifiedText } from './linkify.js';
+
+/** data-status: pending | sent | failed | recalled | revoked. */
+export function displayStatus(message) {
+  return isWithdrawn(message) ? message.status : message.delivery;
+}
+
+export function messageRowSignature(row) {
+  const m = row.message;
+  return JSON.stringify([
+    m.seq, m.messageId, m.status, m.delivery, m.text, m.ts, m.error?.code,
+    row.placeholder, row.senderName, row.first, row.last, row.showSender, row.showAvatar,
+    row.avatarColumn, row.seen, row.actions,
+  ]);
+}
+
+const DELIVERY_ICON = {
+  [Delivery.PENDING]: ['clock', 'Sending'],
+  [Delivery.SENT]: ['check', 'Sent'],
+  [Delivery.FAILED]: ['alert', 'Not sent'],
+};
+
+/** handlers: onMenu(message, button), onRetry(message). */
+export function renderMessageRow(row, { onMenu, onRetry }) {
+  const m = row.message;
+  const withdrawn = isWithdrawn(m);
+  const bubble = h('div', { class: ['bubble', withdrawn && 'bubble-withdrawn'] }, [
+    h('span', { class: 'message-text', testid: 'message-text' }, withdrawn ? [row.placeholder] : linkifiedText(m.text ?? '')),
+    meta(m, row.own, withdrawn),
+  ]);
+  const menuButton = row.actions.length
+    ? h('button', {
+      class: 'icon-button message-menu-button',
+      testid: 'message-menu',
+      attrs: { type: 'button', 'aria-label': 'Message actions', 'aria-haspopup': 'menu', 'aria-expanded': 'false' },
+      on: { click: (event) => onMenu(m, event.currentTarget) },
+    }, [icon('more', { size: 18 })])
+    : null;
+  const body = h('div', { class: 'message-body' }, [
+    row.showSender ? h('div', { class: 'message-sender', testid: 'message-sender', text: row.senderName }) : null,
+    h('div', { class: 'bubble-line' }, [bubble, menuButton]),
+    m.delivery === Delivery.FAILED && !withdrawn ? failedLine(m, onRetry) : null,
+    row.seen ? h('div', { class: 'receipt', testid: 'receipt', text: 'Seen' }) : null,
+  ]);
+  let avatarSlot = null;
+  if (row.avatarColumn) {
+    avatarSlot = row.showAvatar
+      ? avatar({ name: row.senderName, seed: `u${m.senderId}`, size: 'sm' })
+      : h('span', { class: 'avatar-spacer', attrs: { 'aria-hidden': 'true' } });
+  }
+  return h('div', {
+    class: ['message', row.own ? 'message-own' : 'message-other', row.first && 'group-first', row.last && 'group-last', withdrawn && 'is-withdrawn'],
+    testid: 'message',
+    data: { seq: m.seq, messageId: m.messageId, status: displayStatus(m), clientMsgId: m.clientMsgId },
+  }, [avatarSlot, body]);
+}
+
+function meta(message, own, withdrawn) {
+  const time = h('time', {
+    class: 'message-time',
+    testid: 'message-time',
+    text: formatTime(message.ts),
+    attrs: { datetime: new Date(message.ts).toISOString(), title: formatFull(message.ts) },
+  });
+  if (!own || withdrawn) return h('span', { class: 'message-meta' }, [time]);
+  const [name, label] = DELIVERY_ICON[message.delivery];
+  return h('span', { class: 'message-meta' }, [
+    time,
+    h('span', { class: ['delivery', `delivery-${message.delivery}`], attrs: { role: 'img', 'aria-label': label, title: label } }, [icon(name, { size: 14 })]),
+  ]);
+}
+
+function failedLine(message, onRetry) {
+  return h('div', { class: 'message-failed' }, [
+    h('span', { text: 'Not sent', attrs: { title: describeError(message.error) } }),
+    ' · ',
+    h('button', {
+      class: 'link-button',
+      testid: 'retry-action',
+      text: 'Retry',
+      attrs: { type: 'button' },
+      on: { click: () => onRetry(message) },
+    }),
+  ]);
+}

@@ -1,0 +1,259 @@
+/**
+ * The scrolling message log of one conversation: day separators, a "New messages"
+ * divider, bubbles grouped by sender, older history fetched on scroll-up, and scroll
+ * position kept where the reader left it (pinned to the bottom while they are there).
+ */
+import { describeError } from '../api/error-text.js';
+import { h } from '../core/dom.js';
+import { icon } from '../core/icons.js';
+import { dayKey, formatDay } from '../core/format.js';
+import { KeyedList } from '../core/keyed-list.js';
+import { Delivery, isWithdrawn } from '../state/message.js';
+import { Role } from '../state/conversation.js';
+import { closeMessageMenu, openMessageMenu } from './message-menu.js';
+import { messageRowSignature, renderMessageRow } from './message-row.js';
+import { askRevoke } from './revoke-dialog.js';
+import { withdrawnText } from './withdrawn-text.js';
+
+// Messages from one sender less than this far apart share a bubble group.
+const GROUP_GAP_MS = 5 * 60_000;
+// Within this distance of the bottom the reader is "at the bottom" and new messages keep it there.
+const STICK_THRESHOLD_PX = 64;
+// Start fetching older history this far before the reader reaches the top.
+const PREFETCH_PX = 480;
+
+export function createMessageTimeline(session, conversationId, { notify }) {
+  const { store } = session;
+  const rowsContainer = h('div', { class: 'timeline-rows' });
+  const scroller = h('div', {
+    class: 'timeline',
+    attrs: { role: 'log', 'aria-label': 'Messages', tabindex: '0' },
+  }, [rowsContainer]);
+  const jumpButton = h('button', {
+    class: 'jump-latest',
+    testid: 'jump-latest',
+    attrs: { type: 'button', 'aria-label': 'Jump to latest messages', title: 'Jump to latest' },
+    props: { hidden: true },
+    on: { click: () => scrollToBottom({ smooth: true }) },
+  }, [icon('down')]);
+  const element = h('div', { class: 'timeline-wrap' }, [scroller, jumpButton]);
+  const rows = new KeyedList(rowsContainer);
+
+  const opened = store.get(conversationId);
+  // Where "New messages" goes: after what was read when the conversation was opened.
+  const unreadAfterSeq = opened && opened.unread > 0 ? opened.lastReadSeq : null;
+  let dividerRevealed = false;
+  let stick = true;
+  let expiryTimer = null;
+
+  scroller.addEventListener('scroll', () => {
+    stick = distanceFromBottom() < STICK_THRESHOLD_PX;
+    jumpButton.hidden = stick;
+    if (scroller.scrollTop < PREFETCH_PX) session.loadOlder(conversationId);
+  }, { passive: true });
+
+  function distanceFromBottom() {
+    return scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight;
+  }
+
+  function scrollToBottom({ smooth = false } = {}) {
+    stick = true;
+    jumpButton.hidden = true;
+    scroller.scrollTo({ top: scroller.scrollHeight, behavior: smooth ? 'smooth' : 'instant' });
+  }
+
+  /** The first row in view and its offset, to put back after the DOM changes. */
+  function captureAnchor() {
+    for (const node of rowsContainer.children) {
+      if (node.offsetTop + node.offsetHeight > scroller.scrollTop) {
+        return { key: rows.keyOf(node), offset: node.offsetTop - scroller.scrollTop };
+      }
+    }
+    return null;
+  }
+
+  function restoreAnchor(anchor) {
+    const node = anchor && rows.nodeFor(anchor.key);
+    if (node) scroller.scrollTop = node.offsetTop - anchor.offset;
+  }
+
+  function actionsFor(message, conversation) {
+    if (message.messageId == null || message.delivery !== Delivery.SENT || isWithdrawn(message)) return [];
+    const actions = [];
+    const own = message.senderId === store.me.id;
+    const recallOpen = own && !message.recallRefused && store.clock.now() - message.ts < store.recallWindowMs;
+    if (recallOpen) actions.push('recall');
+    const role = conversation.roleOf(store.me.id);
+    // Own messages are recalled while that is possible; removal is the moderators' tool.
+    if (conversation.isGroup && (role === Role.OWNER || role === Role.ADMIN) && !recallOpen) actions.push('revoke');
+    return actions;
+  }
+
+  /** Direct chats: "Seen" under the newest own message the peer has read. */
+  function seenSeq(conversation) {
+    if (conversation.isGroup || !conversation.peerReadSeq) return null;
+    let seen = null;
+    for (const message of conversation.timeline.messages) {
+      if (message.seq == null || message.seq > conversation.peerReadSeq) continue;
+      if (message.senderId === store.me.id && !isWithdrawn(message)) seen = message.seq;
+    }
+    return seen;
+  }
+
+  function buildRows(conversation) {
+    const { timeline } = conversation;
+    const messages = timeline.messages;
+    const me = store.me.id;
+    const seen = seenSeq(conversation);
+    const result = [topRow(conversation)];
+    let dividerPlaced = false;
+    messages.forEach((message, index) => {
+      const previous = messages[index - 1];
+      const next = messages[index + 1];
+      const newDay = !previous || dayKey(previous.ts) !== dayKey(message.ts);
+      if (newDay) result.push({ type: 'day', key: `day:${dayKey(message.ts)}`, label: formatDay(message.ts) });
+      const divider = !dividerPlaced && unreadAfterSeq != null && message.seq > unreadAfterSeq && message.senderId !== me;
+      if (divider) {
+        result.push({ type: 'unread', key: 'unread-divider' });
+        dividerPlaced = true;
+      }
+      const own = message.senderId === me;
+      const first = newDay || divider || !sameGroup(previous, message);
+      const last = !next || !sameGroup(message, next) || dayKey(next.ts) !== dayKey(message.ts);
+      const senderName = own ? store.me.displayName : conversation.member(message.senderId)?.displayName ?? store.users.displayName(message.senderId);
+      result.push({
+        type: 'message',
+        key: `msg:${message.key}`,
+        message,
+        own,
+        senderName,
+        first,
+        last,
+        showSender: conversation.isGroup && !own && first,
+        showAvatar: conversation.isGroup && !own && last,
+        avatarColumn: conversation.isGroup && !own,
+        seen: seen != null && message.seq === seen,
+        actions: actionsFor(message, conversation),
+        placeholder: isWithdrawn(message) ? withdrawnText(message, store) : null,
+      });
+    });
+    return result;
+  }
+
+  function topRow(conversation) {
+    const { timeline } = conversation;
+    if (timeline.loadState === 'loading') return { type: 'top', key: 'top', state: 'loading' };
+    if (timeline.loadState === 'error') return { type: 'top', key: 'top', state: 'error' };
+    if (timeline.reachedStart) {
+      const intro = conversation.isGroup
+        ? `This is the beginning of “${conversation.displayTitle}”.`
+        : `This is the beginning of your conversation with ${conversation.displayTitle}.`;
+      return { type: 'top', key: 'top', state: 'start', intro };
+    }
+    return { type: 'top', key: 'top', state: 'more' };
+  }
+
+  function render(row) {
+    switch (row.type) {
+      case 'message':
+        return renderMessageRow(row, { onMenu: openMenu, onRetry: (message) => session.retry(conversationId, message) });
+      case 'day':
+        return h('div', { class: 'day-separator', attrs: { role: 'separator' } }, [h('span', { text: row.label })]);
+      case 'unread':
+        return h('div', { class: 'unread-divider', testid: 'unread-divider', attrs: { role: 'separator' } }, [h('span', { text: 'New messages' })]);
+      default:
+        return renderTop(row);
+    }
+  }
+
+  function renderTop(row) {
+    if (row.state === 'loading') {
+      return h('div', { class: 'timeline-top' }, [h('span', { class: 'spinner', attrs: { 'aria-hidden': 'true' } }), h('span', { text: 'Loading messages…' })]);
+    }
+    if (row.state === 'error') {
+      return h('div', { class: 'timeline-top timeline-top-error' }, [
+        h('span', { text: "Couldn't load messages." }),
+        h('button', { class: 'link-button', text: 'Try again', attrs: { type: 'button' }, on: { click: () => session.retryLoad(conversationId) } }),
+      ]);
+    }
+    if (row.state === 'start') return h('div', { class: 'timeline-top timeline-start' }, [h('span', { text: row.intro })]);
+    return h('div', { class: 'timeline-top timeline-more', attrs: { 'aria-hidden': 'true' } });
+  }
+
+  function signature(row) {
+    return row.type === 'message' ? messageRowSignature(row) : JSON.stringify([row.type, row.label, row.state, row.intro]);
+  }
+
+  function openMenu(message, anchor) {
+    const conversation = store.get(conversationId);
+    if (!conversation) return;
+    const actions = actionsFor(message, conversation).map((action) => (action === 'recall'
+      ? { label: 'Recall', testid: 'recall-action', icon: 'undo', run: () => recall(message) }
+      : { label: 'Remove for everyone', testid: 'revoke-action', icon: 'remove', danger: true, run: () => revoke(message) }));
+    if (actions.length) openMessageMenu(anchor, actions);
+  }
+
+  async function recall(message) {
+    try {
+      await session.recall(conversationId, message);
+    } catch (error) {
+      notify(describeError(error));
+    }
+  }
+
+  async function revoke(message) {
+    const answer = await askRevoke();
+    if (!answer) return;
+    try {
+      await session.revoke(conversationId, message, answer.reason);
+    } catch (error) {
+      notify(describeError(error));
+    }
+  }
+
+  /** Re-renders when the soonest Recall action runs out, so it disappears on time. */
+  function scheduleRecallExpiry(conversation) {
+    clearTimeout(expiryTimer);
+    const now = store.clock.now();
+    let soonest = Infinity;
+    for (const message of conversation.timeline.messages) {
+      if (message.senderId !== store.me.id || message.messageId == null || isWithdrawn(message)) continue;
+      const left = store.recallWindowMs - (now - message.ts);
+      if (left > 0) soonest = Math.min(soonest, left);
+    }
+    if (soonest < Infinity) expiryTimer = setTimeout(update, soonest + 250);
+  }
+
+  function update() {
+    const conversation = store.get(conversationId);
+    if (!conversation) return;
+    const anchor = stick ? null : captureAnchor();
+    rows.update(buildRows(conversation), { key: (row) => row.key, signature, render });
+    const divider = rows.nodeFor('unread-divider');
+    if (divider && !dividerRevealed && !conversation.timeline.isEmpty) {
+      // Open at the first unread message when there is more below it than fits.
+      dividerRevealed = true;
+      scroller.scrollTop = divider.offsetTop - 16;
+      stick = distanceFromBottom() < STICK_THRESHOLD_PX;
+    } else if (stick) {
+      scroller.scrollTop = scroller.scrollHeight;
+    } else {
+      restoreAnchor(anchor);
+    }
+    jumpButton.hidden = stick;
+    scheduleRecallExpiry(conversation);
+    // A short first page does not fill the view, so no scroll would ever ask for more.
+    if (scroller.scrollHeight - scroller.clientHeight < PREFETCH_PX) session.loadOlder(conversationId);
+  }
+
+  function dispose() {
+    clearTimeout(expiryTimer);
+    closeMessageMenu({ restoreFocus: false });
+  }
+
+  return { element, update, dispose, stickToBottom: () => { stick = true; } };
+}
+
+function sameGroup(a, b) {
+  return a && b && a.senderId === b.senderId && Math.abs(b.ts - a.ts) < GROUP_GAP_MS;
+}

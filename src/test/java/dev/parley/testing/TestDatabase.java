@@ -1,0 +1,65 @@
+package dev.parley.testing;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.UUID;
+
+/**
+ * A fresh PostgreSQL database for one test class, on the local server (PARLEY_TEST_DB_HOST/PORT/USER,
+ * default 127.0.0.1:5432 as postgres). Dropped when closed.
+ */
+public final class TestDatabase implements AutoCloseable {
+
+  public static final String HOST = System.getenv().getOrDefault("PARLEY_TEST_DB_HOST", "127.0.0.1");
+  public static final int PORT = Integer.parseInt(System.getenv().getOrDefault("PARLEY_TEST_DB_PORT", "5432"));
+  public static final String USER = System.getenv().getOrDefault("PARLEY_TEST_DB_USER", "postgres");
+  public static final String PASSWORD = System.getenv().getOrDefault("PARLEY_TEST_DB_PASSWORD", "");
+
+  private final String name;
+
+  private TestDatabase(String name) {
+    this.name = name;
+  }
+
+  public static TestDatabase create() {
+    String name = "parley_it_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    admin("CREATE DATABASE " + name);
+    return new TestDatabase(name);
+  }
+
+  public String name() {
+    return name;
+  }
+
+  /** Runs one statement in this database and returns the first column of the first row as a long. */
+  public long queryLong(String sql) {
+    try (Connection c = DriverManager.getConnection(url(name), USER, PASSWORD);
+         Statement s = c.createStatement();
+         var rs = s.executeQuery(sql)) {
+      rs.next();
+      return rs.getLong(1);
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    admin("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+  }
+
+  private static void admin(String sql) {
+    try (Connection c = DriverManager.getConnection(url("postgres"), USER, PASSWORD);
+         Statement s = c.createStatement()) {
+      s.execute(sql);
+    } catch (SQLException e) {
+      throw new IllegalStateException("PostgreSQL at " + HOST + ":" + PORT + " is needed for this test: " + e.getMessage(), e);
+    }
+  }
+
+  private static String url(String database) {
+    return "jdbc:postgresql://" + HOST + ":" + PORT + "/" + database;
+  }
+}
