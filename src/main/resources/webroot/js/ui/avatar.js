@@ -4,12 +4,18 @@
  */
 import { h } from '../core/dom.js';
 
-/** First and last initials ("Ada Lovelace" -> "AL"), in code points so emoji stay whole. */
+/**
+ * First and last initials ("Ada Lovelace" -> "AL"), from words that start with a
+ * letter or digit when there are any ("Weekend trip 🏔️" -> "WT"); counted in code
+ * points so an emoji-only name still shows its emoji whole.
+ */
 export function initials(name) {
   const words = String(name ?? '').trim().split(/\s+/).filter(Boolean);
-  if (!words.length) return '?';
-  const first = Array.from(words[0])[0];
-  const last = words.length > 1 ? Array.from(words.at(-1))[0] : '';
+  const lettered = words.filter((word) => /^[\p{L}\p{N}]/u.test(word));
+  const picked = lettered.length ? lettered : words;
+  if (!picked.length) return '?';
+  const first = Array.from(picked[0])[0];
+  const last = picked.length > 1 ? Array.from(picked.at(-1))[0] : '';
   return (first + last).toLocaleUpperCase();
 }
 

@@ -33,6 +33,7 @@ public final class ChatClient implements AutoCloseable {
   private final List<Boolean> taken = new ArrayList<>();
   private final AtomicLong ids = new AtomicLong();
   private final CompletableFuture<Short> closed = new CompletableFuture<>();
+  private JsonNode authAck;
 
   private ChatClient(WebSocket socket) {
     this.socket = socket;
@@ -51,18 +52,37 @@ public final class ChatClient implements AutoCloseable {
   }
 
   public static ChatClient connect(String host, int port) {
-    var options = new WebSocketConnectOptions().setHost(host).setPort(port).setURI("/ws");
+    return connect(new WebSocketConnectOptions().setHost(host).setPort(port).setURI("/ws"));
+  }
+
+  /** Connects like a browser on the page at {@code origin} would. */
+  public static ChatClient connectFromPage(int port, String origin) {
+    return connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/ws")
+        .addHeader("Origin", origin));
+  }
+
+  private static ChatClient connect(WebSocketConnectOptions options) {
     return new ChatClient(TestCluster.await(CLIENT.connect(options).toCompletionStage().toCompletableFuture(), 20));
   }
 
   /** Connects and authenticates; returns the client once the auth ack arrived. */
   public static ChatClient login(int port, Api.Account account, String deviceId) {
-    ChatClient client = connect(port);
+    return connect(port).authenticate(account, deviceId);
+  }
+
+  /** The auth ack of this connection, once {@link #authenticate} succeeded. */
+  public JsonNode authAck() {
+    return authAck;
+  }
+
+  public ChatClient authenticate(Api.Account account, String deviceId) {
+    ChatClient client = this;
     JsonNode ack = client.request(Json.mapper().createObjectNode().put("type", "auth")
         .put("token", account.token()).put("deviceId", deviceId));
     if (!"ack".equals(ack.path("type").asText())) {
       throw new IllegalStateException("auth failed: " + ack);
     }
+    authAck = ack;
     return client;
   }
 

@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# Starts or stops a local Parley cluster: N nodes (java -jar target/parley.jar) plus nginx as the
+# WebSocket-aware load balancer in front. Stops exactly the processes it started, by PID.
+#
+#   scripts/cluster.sh up [N]     start N nodes (default 3) and nginx; prints the URL
+#   scripts/cluster.sh down       stop them
+#   scripts/cluster.sh status     list what runs
+#
+# Environment (defaults in brackets): PARLEY_LB_PORT [8080], PARLEY_NODE_PORT_BASE [8081],
+# PARLEY_CLUSTER_PORT_BASE [5701], PARLEY_RUN_DIR [run/cluster], PARLEY_DB_NAME [parley],
+# PARLEY_CLUSTER_NAME [parley-local], and any PARLEY_* node setting (passed through).
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+. "$ROOT/scripts/lib.sh"
+
+RUN_DIR=${PARLEY_RUN_DIR:-$ROOT/run/cluster}
+LB_PORT=${PARLEY_LB_PORT:-8080}
+NODE_BASE=${PARLEY_NODE_PORT_BASE:-8081}
+CLUSTER_BASE=${PARLEY_CLUSTER_PORT_BASE:-5701}
+DB_NAME=${PARLEY_DB_NAME:-parley}
+CLUSTER_NAME=${PARLEY_CLUSTER_NAME:-parley-local}
+
+wait_http() {
+  local url=$1 seconds=$2
+  for _ in $(seq 1 $((seconds * 4))); do
+    curl -fs -o /dev/null "$url" && return 0
+    sleep 0.25
+  done
+  return 1
+}
+
+up() {
+  local n=${1:-3}
+  if [ -f "$RUN_DIR/pids" ]; then log "already up (see $RUN_DIR/pids); run '$0 down' first"; exit 1; fi
+  ensure_postgres
+  ensure_database "$DB_NAME"
+  ensure_nginx
+  ensure_jar "$ROOT"
+  mkdir -p "$RUN_DIR"
+  : > "$RUN_DIR/pids"
+  local members="" upstreams=""
+  for i in $(seq 0 $((n - 1))); do
+    members="$members${members:+,}127.0.0.1:$((CLUSTER_BASE + i))"
+    upstreams="$upstreams    server 127.0.0.1:$((NODE_BASE + i)) max_fails=1 fail_timeout=2s;\n"
+  done
+  for i in $(seq 0 $((n - 1))); do
+    PARLEY_HTTP_PORT=$((NODE_BASE + i)) PARLEY_CLUSTER_PORT=$((CLUSTER_BASE + i)) \
+    PARLEY_CLUSTER_MEMBERS=$members PARLEY_CLUSTER_NAME=$CLUSTER_NAME PARLEY_DB_NAME=$DB_NAME \
+    PARLEY_CLUSTER_XML="$ROOT/cluster.xml" PARLEY_CONFIG="$ROOT/conf/config.json" \
+      nohup java -Xss512k -jar "$ROOT/target/parley.jar" > "$RUN_DIR/node$i.log" 2>&1 &
+    echo "node$i $! $((NODE_BASE + i))" >> "$RUN_DIR/pids"
+  done
+  sed -e "s#@RUN_DIR@#$RUN_DIR#g" -e "s#@LB_PORT@#$LB_PORT#g" -e "s#@UPSTREAMS@#$upstreams#" \
+    "$ROOT/conf/nginx.conf" > "$RUN_DIR/nginx.conf"
+  for i in $(seq 0 $((n - 1))); do
+    wait_http "http://127.0.0.1:$((NODE_BASE + i))/api/v1/health" 90 \
+      || { log "node$i did not become healthy; see $RUN_DIR/node$i.log"; down; exit 1; }
+  done
+  nohup /usr/sbin/nginx -p "$RUN_DIR" -c "$RUN_DIR/nginx.conf" > "$RUN_DIR/nginx.out" 2>&1 &
+  echo "nginx $! $LB_PORT" >> "$RUN_DIR/pids"
+  wait_http "http://127.0.0.1:$LB_PORT/api/v1/health" 20 \
+    || { log "nginx did not come up; see $RUN_DIR/nginx-error.log"; down; exit 1; }
+  log "$n nodes behind nginx. Open http://localhost:$LB_PORT"
+  log "stop with: scripts/cluster.sh down"
+}
+
+down() {
+  [ -f "$RUN_DIR/pids" ] || { log "nothing to stop"; return 0; }
+  while read -r name pid port; do
+    if kill -0 "$pid" 2>/dev/null; then kill "$pid" 2>/dev/null || true; fi
+  done < "$RUN_DIR/pids"
+  while read -r name pid port; do
+    for _ in $(seq 1 80); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
+    if kill -0 "$pid" 2>/dev/null; then log "$name ($pid) did not stop; killing it"; kill -9 "$pid" 2>/dev/null || true; fi
+  done < "$RUN_DIR/pids"
+  rm -f "$RUN_DIR/pids"
+  log "stopped"
+}
+
+status() {
+  [ -f "$RUN_DIR/pids" ] || { echo "not running"; return 0; }
+  while read -r name pid port; do
+    if kill -0 "$pid" 2>/dev/null; then echo "$name pid $pid port $port: running"; else echo "$name pid $pid port $port: gone"; fi
+  done < "$RUN_DIR/pids"
+}
+
+case "${1:-}" in
+  up) shift; up "$@" ;;
+  down) down ;;
+  status) status ;;
+  *) echo "usage: $0 up [N] | down | status" >&2; exit 2 ;;
+esac
