@@ -16,11 +16,29 @@ final class ConversationStream {
   record Held(String frame, boolean isAck) {}
 
   long delivered = UNSEEN;
+  /**
+   * The first seq this connection was given; with {@link #delivered} it bounds the contiguous run
+   * the connection already has, which a later {@code sync} does not repeat.
+   */
+  long firstSeen = UNSEEN;
   /** Sync rounds and gap fills in flight; while above zero, everything is held. */
   int pauses;
   /** The user left the conversation: drop its events until a {@code conversation} event re-admits. */
   boolean left;
   private TreeMap<Long, Held> held;
+
+  /** Whether the connection already got this seq. */
+  boolean has(long seq) {
+    return firstSeen != UNSEEN && seq >= firstSeen && seq <= delivered;
+  }
+
+  /** Records that {@code seq} was written next. */
+  void advanceTo(long seq) {
+    if (firstSeen == UNSEEN) {
+      firstSeen = seq;
+    }
+    delivered = seq;
+  }
 
   TreeMap<Long, Held> held() {
     if (held == null) {

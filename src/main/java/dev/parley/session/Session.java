@@ -372,12 +372,18 @@ final class Session {
           Map<Long, Boolean> hasMore = new HashMap<>();
           pages.forEach((conversationId, page) -> {
             ConversationStream stream = stream(conversationId);
-            long last = Math.min(since.get(conversationId), page.lastSeq());
+            long cursor = since.get(conversationId);
+            long last = Math.min(cursor, page.lastSeq());
             for (Object event : page.events()) {
-              writeNow(Json.encode(event));
               last = seqOf(event);
+              if (!stream.has(last)) {
+                writeNow(Json.encode(event));
+              }
             }
             if (!stream.left) {
+              // The connection now holds cursor+1 .. last without a gap (plus what it had).
+              stream.firstSeen = stream.firstSeen == ConversationStream.UNSEEN
+                  ? cursor + 1 : Math.min(stream.firstSeen, cursor + 1);
               stream.delivered = Math.max(stream.delivered, last);
             }
             hasMore.put(conversationId, page.hasMore());
@@ -386,8 +392,13 @@ final class Session {
         })
         .andThen(done -> since.keySet().forEach(conversationId -> {
           ConversationStream stream = streams.get(conversationId);
-          if (stream != null) {
-            stream.pauses--;
+          if (stream == null) {
+            return;
+          }
+          stream.pauses--;
+          if (stream.pauses == 0 && stream.delivered == ConversationStream.UNSEEN && !stream.hasHeld()) {
+            streams.remove(conversationId); // not a member: keep no state for it
+          } else {
             drain(conversationId, stream);
           }
         }))
@@ -449,7 +460,7 @@ final class Session {
       return;
     }
     if (stream.delivered == ConversationStream.UNSEEN || seq == stream.delivered + 1) {
-      stream.delivered = seq;
+      stream.advanceTo(seq);
       writeLive(frame);
       drain(conversationId, stream);
     } else if (seq <= stream.delivered) {
@@ -476,7 +487,7 @@ final class Session {
       }
       ConversationStream.Held next = held.pollFirstEntry().getValue();
       if (stream.delivered == ConversationStream.UNSEEN || first > stream.delivered) {
-        stream.delivered = first;
+        stream.advanceTo(first);
         writeNow(next.frame());
       } else if (next.isAck()) {
         writeNow(next.frame());
@@ -494,7 +505,7 @@ final class Session {
           for (Object event : events) {
             long seq = seqOf(event);
             if (seq == stream.delivered + 1) {
-              stream.delivered = seq;
+              stream.advanceTo(seq);
               writeNow(Json.encode(event));
             }
           }
@@ -528,6 +539,9 @@ final class Session {
   private void writeLive(String frame) {
     if (outputBeforeAck != null) {
       outputBeforeAck.add(frame);
+      return;
+    }
+    if (socket.isClosed()) {
       return;
     }
     if (socket.writeQueueFull()) {

@@ -70,6 +70,7 @@ export class ChatSession extends Emitter {
     // Without the list, the sync after authentication fills it in.
     if (conversations.status === 'fulfilled') {
       conversations.value.forEach((summary, rank) => this.store.upsertSummary(summary, { rank }));
+      this.store.listComplete = true;
       this.#loadSelected();
     }
     this.#socket.start();
@@ -269,10 +270,11 @@ export class ChatSession extends Emitter {
       try {
         let since = {};
         for (let round = 0; round < MAX_SYNC_ROUNDS; round += 1) {
+          const knownBefore = this.store.knownIds();
           const ack = await this.#socket.command('sync', { since }, { queue: false });
           // A reply without a list must not read as "you left everything".
           if (!Array.isArray(ack.conversations)) break;
-          since = this.store.reconcile(ack.conversations);
+          since = this.store.reconcile(ack.conversations, knownBefore);
           this.#loadSelected();
           if (Object.keys(since).length === 0) break;
         }

@@ -24,6 +24,7 @@ export class Outbox {
    * (TOO_LARGE, BAD_REQUEST) without sending when the text cannot be accepted.
    */
   send(conversationId, rawText) {
+    if (!this.#store.get(conversationId)) throw new ParleyError('NOT_FOUND', 'no such conversation');
     const text = rawText.trim();
     if (!text) throw new ParleyError('BAD_REQUEST', 'Type a message first.');
     if (codePointLength(text) > MAX_TEXT_LENGTH) throw new ParleyError('TOO_LARGE', 'too long');

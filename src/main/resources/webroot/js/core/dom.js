@@ -22,7 +22,7 @@ export function h(tag, options = {}, children = []) {
   return node;
 }
 
-export function applyOptions(node, options) {
+function applyOptions(node, options) {
   const { class: className, text, testid, attrs, data, props, on } = options;
   if (className) node.className = Array.isArray(className) ? className.filter(Boolean).join(' ') : className;
   if (text != null) node.textContent = String(text);
@@ -50,10 +50,4 @@ export function append(parent, children) {
     parent.append(child instanceof Node ? child : document.createTextNode(String(child)));
   }
   return parent;
-}
-
-/** Sets or removes a boolean-ish attribute in one call. */
-export function toggleAttr(node, name, on, value = '') {
-  if (on) node.setAttribute(name, value);
-  else node.removeAttribute(name);
 }

@@ -4,9 +4,9 @@
  * the methods below; views listen for 'change' (batched per microtask, with the set
  * of topics that changed) and re-render.
  *
- * Other events: 'incoming' (conversation, message) for a new message from someone
- * else; 'unknown-conversation' (id) when an event names a conversation we have no
- * summary for; 'removed' (conversation, wasSelected) when we are no longer a member.
+ * Other events: 'unknown-conversation' (id) when an event names a conversation we
+ * have no summary for; 'removed' (conversation, wasSelected) when we are no longer a
+ * member; 'send-failed' (conversationId, message, error) from the outbox.
  */
 import { Emitter } from '../core/emitter.js';
 import { ServerClock } from '../core/server-clock.js';
@@ -32,6 +32,8 @@ export class ChatStore extends Emitter {
   recallWindowMs = DEFAULT_RECALL_WINDOW_MS;
   connection = 'connecting';
   selectedId = null;
+  /** True once a complete conversation list has arrived: an unknown id is then really unavailable. */
+  listComplete = false;
   users = new UserDirectory();
   clock = new ServerClock();
   /** Set by the session: is the user looking at this conversation right now? */
@@ -142,11 +144,17 @@ export class ChatStore extends Emitter {
     return { conversation, isNew: false, gapFrom };
   }
 
+  /** Ids of the conversations known now: what a full list asked for now may drop. */
+  knownIds() {
+    return new Set(this.#conversations.keys());
+  }
+
   /**
-   * A full list of the user's conversations (sync ack, HTTP list). Ones missing from
-   * it were left while we were away. Returns {id: cursor} for the gaps to fetch.
+   * A full list of the user's conversations (a sync ack). Ones known when it was
+   * requested (knownBefore) but missing from it were left while we were away; ones
+   * created since are not in it yet and stay. Returns {id: cursor} for the gaps to fetch.
    */
-  reconcile(summaries) {
+  reconcile(summaries, knownBefore) {
     const gaps = {};
     const present = new Set();
     summaries.forEach((summary, rank) => {
@@ -154,7 +162,9 @@ export class ChatStore extends Emitter {
       const { conversation, gapFrom } = this.upsertSummary(summary, { rank });
       if (gapFrom != null || summary.hasMore) gaps[conversation.id] = conversation.seqs.cursor;
     });
-    for (const id of [...this.#conversations.keys()]) if (!present.has(id)) this.removeConversation(id);
+    for (const id of knownBefore) if (!present.has(id)) this.removeConversation(id);
+    this.listComplete = true;
+    this.changed(Topic.SELECTION);
     return gaps;
   }
 
@@ -214,7 +224,6 @@ export class ChatStore extends Emitter {
       if (fromOther && message.status === Status.NORMAL && !this.isViewing(conversation.id)) {
         conversation.countIncoming(event.seq);
       }
-      if (fromOther) this.emit('incoming', conversation, message);
     }
     this.#changedConversation(conversation);
   }

@@ -84,10 +84,6 @@ export class Conversation {
     if (Number.isInteger(peer?.lastReadSeq)) this.notePeerRead(peer.lastReadSeq);
   }
 
-  setMembers(members) {
-    this.updateDetails({ members });
-  }
-
   updateMember(userId, changes) {
     const member = this.#members.get(userId);
     if (!member) return false;

@@ -31,10 +31,6 @@ export class Timeline {
     return this.#bySeq.size === 0 && this.#pending.size === 0;
   }
 
-  byMessageId(messageId) {
-    return this.#byId.get(messageId) ?? null;
-  }
-
   /** Adds or updates a message from the server; returns the timeline's copy. */
   upsert(data) {
     this.#noteSeq(data.seq);
@@ -57,10 +53,6 @@ export class Timeline {
     this.#pending.set(clientMsgId, message);
     this.#sorted = null;
     return message;
-  }
-
-  pendingByClientMsgId(clientMsgId) {
-    return this.#pending.get(clientMsgId) ?? null;
   }
 
   /** The send ack arrived: the message now has its place in the log. */

@@ -104,7 +104,14 @@ export function createChatShell(session) {
     }
     connection.update();
     conversations.update();
-    const selected = store.selectedId;
+    let selected = store.selectedId;
+    if (selected != null && store.listComplete && !store.get(selected)) {
+      // A link to a conversation that does not exist, or that we are not in (any more).
+      toasts.show('That conversation isn’t available.', { tone: 'info' });
+      session.close();
+      router.toList();
+      selected = null;
+    }
     // Rebuild when the selection changes, or when a selected id becomes known (deep link).
     if (selected !== paneFor || (selected != null && !pane && store.get(selected))) showPane(selected);
     else pane?.update();

@@ -42,7 +42,8 @@ export function createMessageTimeline(session, conversationId, { notify }) {
   const opened = store.get(conversationId);
   // Where "New messages" goes: after what was read when the conversation was opened.
   const unreadAfterSeq = opened && opened.unread > 0 ? opened.lastReadSeq : null;
-  let dividerRevealed = false;
+  // The first render with messages decides where the reader starts; later ones keep their place.
+  let initialPositioned = false;
   let stick = true;
   let expiryTimer = null;
 
@@ -62,11 +63,16 @@ export function createMessageTimeline(session, conversationId, { notify }) {
     scroller.scrollTo({ top: scroller.scrollHeight, behavior: smooth ? 'smooth' : 'instant' });
   }
 
-  /** The first row in view and its offset, to put back after the DOM changes. */
+  /**
+   * The first message in view and its offset, to put back after the DOM changes.
+   * Only messages qualify: the top row and a day's separator move when older
+   * messages are prepended above them.
+   */
   function captureAnchor() {
     for (const node of rowsContainer.children) {
-      if (node.offsetTop + node.offsetHeight > scroller.scrollTop) {
-        return { key: rows.keyOf(node), offset: node.offsetTop - scroller.scrollTop };
+      const key = rows.keyOf(node);
+      if (key?.startsWith('msg:') && node.offsetTop + node.offsetHeight > scroller.scrollTop) {
+        return { key, offset: node.offsetTop - scroller.scrollTop };
       }
     }
     return null;
@@ -106,13 +112,16 @@ export function createMessageTimeline(session, conversationId, { notify }) {
     const me = store.me.id;
     const seen = seenSeq(conversation);
     const result = [topRow(conversation)];
-    let dividerPlaced = false;
+    // Only once the last read message is loaded is "the first unread" really known;
+    // before that, a divider atop a partial page would point at the wrong message.
+    const dividerKnown = unreadAfterSeq != null && (timeline.reachedStart || (timeline.oldestSeq ?? Infinity) <= unreadAfterSeq + 1);
+    let dividerPlaced = !dividerKnown;
     messages.forEach((message, index) => {
       const previous = messages[index - 1];
       const next = messages[index + 1];
       const newDay = !previous || dayKey(previous.ts) !== dayKey(message.ts);
       if (newDay) result.push({ type: 'day', key: `day:${dayKey(message.ts)}`, label: formatDay(message.ts) });
-      const divider = !dividerPlaced && unreadAfterSeq != null && message.seq > unreadAfterSeq && message.senderId !== me;
+      const divider = !dividerPlaced && message.seq > unreadAfterSeq && message.senderId !== me;
       if (divider) {
         result.push({ type: 'unread', key: 'unread-divider' });
         dividerPlaced = true;
@@ -230,9 +239,10 @@ export function createMessageTimeline(session, conversationId, { notify }) {
     const anchor = stick ? null : captureAnchor();
     rows.update(buildRows(conversation), { key: (row) => row.key, signature, render });
     const divider = rows.nodeFor('unread-divider');
-    if (divider && !dividerRevealed && !conversation.timeline.isEmpty) {
+    const firstFill = !initialPositioned && !conversation.timeline.isEmpty && conversation.timeline.loadState !== 'loading';
+    if (firstFill) initialPositioned = true;
+    if (firstFill && divider) {
       // Open at the first unread message when there is more below it than fits.
-      dividerRevealed = true;
       scroller.scrollTop = divider.offsetTop - 16;
       stick = distanceFromBottom() < STICK_THRESHOLD_PX;
     } else if (stick) {

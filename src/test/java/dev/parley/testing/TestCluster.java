@@ -25,19 +25,47 @@ public final class TestCluster implements AutoCloseable {
     this.database = database;
   }
 
-  public static TestCluster start(int size) {
-    return start(size, Duration.ofSeconds(120));
+  /**
+   * Chat settings that tests vary.
+   *
+   * @param recallWindow  the recall window
+   * @param ratePerSecond per-connection command rate
+   * @param rateBurst     per-connection burst
+   */
+  public record Settings(Duration recallWindow, int ratePerSecond, int rateBurst) {
+    /** The production defaults. */
+    public static final Settings DEFAULTS = new Settings(Duration.ofSeconds(120), 20, 40);
+
+    /** Defaults, but a rate limit high enough for bulk sends from one connection. */
+    public static Settings bulk() {
+      return new Settings(Duration.ofSeconds(120), 100_000, 100_000);
+    }
   }
 
-  public static TestCluster start(int size, Duration recallWindow) {
+  public static final String JWT_SECRET = "test-secret-test-secret-test-secret-0123456789";
+
+  private String clusterName;
+  private List<String> members;
+  private Settings settings;
+  private final List<ProcessNode> processes = new ArrayList<>();
+
+  public static TestCluster start(int size) {
+    return start(size, Settings.DEFAULTS);
+  }
+
+  public static TestCluster start(int size, Settings settings) {
     TestCluster cluster = new TestCluster(TestDatabase.create());
     String name = "parley-test-" + UUID.randomUUID();
     int clusterBase = freePort();
-    List<String> members = IntStream.range(0, size).mapToObj(i -> "127.0.0.1:" + (clusterBase + i)).toList();
+    // Room for process nodes started later: they join through the in-JVM members.
+    List<String> members = IntStream.range(0, size + 2).mapToObj(i -> "127.0.0.1:" + (clusterBase + i)).toList();
+    cluster.clusterName = name;
+    cluster.members = members;
+    cluster.settings = settings;
     try {
       for (int i = 0; i < size; i++) {
         int httpPort = freePort();
-        AppConfig config = config(cluster.database.name(), httpPort, clusterBase + i, members, name, recallWindow);
+        AppConfig config = config(cluster.database.name(), httpPort, clusterBase + i, members, name, settings);
         cluster.nodes.add(await(ParleyNode.start(config).toCompletionStage().toCompletableFuture(), 120));
         cluster.httpPorts.add(httpPort);
       }
@@ -49,14 +77,14 @@ public final class TestCluster implements AutoCloseable {
   }
 
   static AppConfig config(String database, int httpPort, int clusterPort, List<String> members, String clusterName,
-                          Duration recallWindow) {
+                          Settings settings) {
     return new AppConfig(
         new AppConfig.HttpConfig("127.0.0.1", httpPort, List.of()),
         new AppConfig.DbConfig(TestDatabase.HOST, TestDatabase.PORT, database, TestDatabase.USER, TestDatabase.PASSWORD, 8),
         // A low PBKDF2 cost keeps user set-up fast; the hashing code path is the production one.
-        new AppConfig.AuthConfig("test-secret-test-secret-test-secret-0123456789", Duration.ofHours(1), 1_000, 10),
+        new AppConfig.AuthConfig(JWT_SECRET, Duration.ofHours(1), 1_000, 10),
         new AppConfig.ClusterConfig(true, "127.0.0.1", clusterPort, members, clusterName),
-        new AppConfig.ChatConfig(recallWindow, 20, 40, 500, 512));
+        new AppConfig.ChatConfig(settings.recallWindow(), settings.ratePerSecond(), settings.rateBurst(), 500, 512));
   }
 
   public int port(int node) {
@@ -79,6 +107,16 @@ public final class TestCluster implements AutoCloseable {
     return new Api(port(node));
   }
 
+  /**
+   * Starts one more node as a separate JVM ({@code java -jar target/parley.jar}) joining this
+   * cluster, so that a test can kill it abruptly.
+   */
+  public ProcessNode startProcessNode() {
+    ProcessNode node = ProcessNode.start(database.name(), clusterName, members, settings);
+    processes.add(node);
+    return node;
+  }
+
   /** Stops one node gracefully (its connections see 1001). */
   public void stopNode(int index) {
     await(nodes.get(index).close(), 60);
@@ -86,6 +124,7 @@ public final class TestCluster implements AutoCloseable {
 
   @Override
   public void close() {
+    processes.forEach(ProcessNode::kill);
     for (ParleyNode node : nodes) {
       try {
         node.close().get(60, TimeUnit.SECONDS);

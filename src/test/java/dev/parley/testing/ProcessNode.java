@@ -1,0 +1,115 @@
+package dev.parley.testing;
+
+import java.io.File;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** A Parley node in its own JVM, started from the packaged jar; {@link #kill()} is SIGKILL. */
+public final class ProcessNode {
+
+  private final Process process;
+  private final int port;
+  private final Path log;
+
+  private ProcessNode(Process process, int port, Path log) {
+    this.process = process;
+    this.port = port;
+    this.log = log;
+  }
+
+  static ProcessNode start(String database, String clusterName, List<String> members, TestCluster.Settings settings) {
+    String jar = System.getProperty("parley.jar", "target/parley.jar");
+    if (!new File(jar).exists()) {
+      throw new IllegalStateException(jar + " is missing: process nodes run the packaged jar (mvn verify builds it)");
+    }
+    int port = TestCluster.freePort();
+    try {
+      Path log = Files.createTempFile("parley-node-", ".log");
+      ProcessBuilder builder = new ProcessBuilder(javaBinary(), "-Xmx256m", "-jar", jar)
+          .redirectErrorStream(true).redirectOutput(log.toFile());
+      var env = builder.environment();
+      env.put("PARLEY_HTTP_PORT", Integer.toString(port));
+      env.put("PARLEY_DB_HOST", TestDatabase.HOST);
+      env.put("PARLEY_DB_PORT", Integer.toString(TestDatabase.PORT));
+      env.put("PARLEY_DB_USER", TestDatabase.USER);
+      env.put("PARLEY_DB_PASSWORD", TestDatabase.PASSWORD);
+      env.put("PARLEY_DB_NAME", database);
+      env.put("PARLEY_JWT_SECRET", TestCluster.JWT_SECRET);
+      env.put("PARLEY_PASSWORD_ITERATIONS", "1000");
+      env.put("PARLEY_CLUSTER", "true");
+      env.put("PARLEY_CLUSTER_NAME", clusterName);
+      env.put("PARLEY_CLUSTER_MEMBERS", String.join(",", members));
+      env.put("PARLEY_CLUSTER_PORT", members.get(members.size() - 1).split(":")[1]);
+      env.put("PARLEY_RECALL_WINDOW_S", Long.toString(settings.recallWindow().toSeconds()));
+      env.put("PARLEY_RATE_PER_SECOND", Integer.toString(settings.ratePerSecond()));
+      env.put("PARLEY_RATE_BURST", Integer.toString(settings.rateBurst()));
+      ProcessNode node = new ProcessNode(builder.start(), port, log);
+      node.awaitHealthy(Duration.ofSeconds(90));
+      return node;
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static String javaBinary() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+
+  private void awaitHealthy(Duration timeout) {
+    HttpClient http = HttpClient.newHttpClient();
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw new IllegalStateException("process node exited; log: " + tail());
+      }
+      try {
+        HttpResponse<String> health = http.send(HttpRequest.newBuilder(
+            URI.create("http://127.0.0.1:" + port + "/api/v1/health")).timeout(Duration.ofSeconds(2)).build(),
+            HttpResponse.BodyHandlers.ofString());
+        if (health.statusCode() == 200) {
+          return;
+        }
+      } catch (Exception notYet) {
+        // not listening yet
+      }
+      try {
+        process.waitFor(250, TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+    kill();
+    throw new IllegalStateException("process node not healthy within " + timeout + "; log: " + tail());
+  }
+
+  public int port() {
+    return port;
+  }
+
+  /** SIGKILL: no shutdown hook runs, connections drop without a close frame. */
+  public void kill() {
+    process.destroyForcibly();
+    try {
+      process.waitFor(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private String tail() {
+    try {
+      List<String> lines = Files.readAllLines(log);
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+    } catch (java.io.IOException e) {
+      return "(no log)";
+    }
+  }
+}
