@@ -5,7 +5,9 @@ package dev.parley.bus;
  *
  * @param effect          how a session treats it: ordered log event, plain event, or a membership change
  * @param conversationId  the conversation it concerns (0 for presence)
- * @param seq             for {@link Effect#LOG}: the event's seq; else 0
+ * @param seq             for {@link Effect#LOG}: the event's seq; for {@link Effect#JOINED}: the
+ *                        conversation's lastSeq when the summary was taken (live events count from
+ *                        there); else 0
  * @param recipients      user ids whose connections get the frame (fixed at commit time)
  * @param exceptConnection the connection that caused it and learns of it by its ack; null for none
  * @param frame           the JSON text frame, encoded once

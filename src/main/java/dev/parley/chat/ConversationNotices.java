@@ -32,7 +32,7 @@ public final class ConversationNotices {
   public Future<Void> joined(long conversationId, List<Long> userIds, boolean direct) {
     if (!direct) {
       return conversations.summary(userIds.get(0), conversationId).map(summary -> {
-        fanout.publish(new Delivery(Delivery.Effect.JOINED, conversationId, 0,
+        fanout.publish(new Delivery(Delivery.Effect.JOINED, conversationId, summary.lastSeq(),
             userIds.stream().mapToLong(Long::longValue).toArray(), null,
             Json.encode(new Events.ConversationChanged(summary))));
         return null;
@@ -45,9 +45,9 @@ public final class ConversationNotices {
     return Future.all(summaries).map(done -> {
       List<Delivery> deliveries = new ArrayList<>(userIds.size());
       for (int i = 0; i < userIds.size(); i++) {
-        String frame = Json.encode(new Events.ConversationChanged(summaries.get(i).result()));
-        deliveries.add(new Delivery(Delivery.Effect.JOINED, conversationId, 0, new long[] {userIds.get(i)}, null,
-            frame));
+        ConversationSummary summary = summaries.get(i).result();
+        deliveries.add(new Delivery(Delivery.Effect.JOINED, conversationId, summary.lastSeq(),
+            new long[] {userIds.get(i)}, null, Json.encode(new Events.ConversationChanged(summary))));
       }
       fanout.publish(deliveries);
       return null;

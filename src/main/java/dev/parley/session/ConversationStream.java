@@ -15,21 +15,54 @@ final class ConversationStream {
   /** A frame waiting for its turn; acks must be written even if their seq was already delivered. */
   record Held(String frame, boolean isAck) {}
 
-  long delivered = UNSEEN;
+  long delivered;
   /**
    * The first seq this connection was given; with {@link #delivered} it bounds the contiguous run
    * the connection already has, which a later {@code sync} does not repeat.
    */
-  long firstSeen = UNSEEN;
+  long firstSeen;
   /** Sync rounds and gap fills in flight; while above zero, everything is held. */
   int pauses;
   /** The user left the conversation: drop its events until a {@code conversation} event re-admits. */
   boolean left;
   private TreeMap<Long, Held> held;
 
+  /** A stream whose live events count from after {@code baseline}, or from the first one if UNSEEN. */
+  ConversationStream(long baseline) {
+    delivered = baseline;
+    firstSeen = baseline == UNSEEN ? UNSEEN : baseline + 1;
+  }
+
   /** Whether the connection already got this seq. */
   boolean has(long seq) {
     return firstSeen != UNSEEN && seq >= firstSeen && seq <= delivered;
+  }
+
+  /** Whether nothing has been written on this stream yet (only a baseline, if any). */
+  boolean empty() {
+    return firstSeen == UNSEEN || firstSeen > delivered;
+  }
+
+  /**
+   * A sync round wrote {@code cursor+1 .. last} (skipping what the stream already had): the
+   * connection now holds that run, joined to any live run it had.
+   */
+  void synced(long cursor, long last) {
+    if (empty()) {
+      firstSeen = cursor + 1;
+      delivered = last;
+    } else {
+      firstSeen = Math.min(firstSeen, cursor + 1);
+      delivered = Math.max(delivered, last);
+    }
+  }
+
+  /** Sets the baseline of a stream that has written nothing yet. */
+  void baseline(long seq) {
+    if (empty()) {
+      delivered = seq;
+      firstSeen = seq + 1;
+    }
   }
 
   /** Records that {@code seq} was written next. */

@@ -62,6 +62,14 @@ final class Session {
   /** Events that arrive before the auth ack is written; flushed right after it. */
   private List<String> outputBeforeAck;
   private Map<Long, ConversationStream> streams;
+  /**
+   * Where each of the user's conversations stood at login (ids ascending, seqs parallel): live
+   * events count from there, so everything committed after login arrives, gap-free.
+   */
+  private long[] baselineIds = new long[0];
+  private long[] baselineSeqs = new long[0];
+  /** Until the login snapshot is in, every log event is held. */
+  private boolean baselinePending;
   private RateLimiter limiter;
   private Future<?> tail = Future.succeededFuture();
 
@@ -188,18 +196,20 @@ final class Session {
     outputBeforeAck = new ArrayList<>();
     // Hold live events of the resumed conversations until their missed events are written.
     auth.since().keySet().forEach(conversationId -> stream(conversationId).pauses++);
+    baselinePending = true;
     services.registry().add(this);
     services.presence().connected(userId);
-    services.readMarkers().summary(userId)
-        .onSuccess(unread -> {
+    services.readMarkers().loginState(userId)
+        .onSuccess(login -> {
           ObjectNode ack = ack(auth.id());
           ack.put("userId", userId).put("deviceId", auth.deviceId()).put("node", services.nodeId())
               .put("recallWindowMs", services.config().chat().recallWindow().toMillis());
-          ack.set("unread", Json.mapper().valueToTree(unread));
+          ack.set("unread", Json.mapper().valueToTree(login.unread()));
           writeNow(ack.toString());
           List<String> early = outputBeforeAck;
           outputBeforeAck = null;
           early.forEach(this::writeNow);
+          applyBaseline(login.conversationIds(), login.lastSeqs());
           tail = resume(auth.since(), true).map(v -> null);
           ArrayDeque<String> queued = framesDuringAuth;
           framesDuringAuth = null;
@@ -381,10 +391,7 @@ final class Session {
               }
             }
             if (!stream.left) {
-              // The connection now holds cursor+1 .. last without a gap (plus what it had).
-              stream.firstSeen = stream.firstSeen == ConversationStream.UNSEEN
-                  ? cursor + 1 : Math.min(stream.firstSeen, cursor + 1);
-              stream.delivered = Math.max(stream.delivered, last);
+              stream.synced(cursor, last);
             }
             hasMore.put(conversationId, page.hasMore());
           });
@@ -434,6 +441,8 @@ final class Session {
         if (stream != null && stream.left) {
           streams.remove(delivery.conversationId());
         }
+        // Live events of a conversation joined now count from the summary's lastSeq.
+        stream(delivery.conversationId()).baseline(delivery.seq());
         writeLive(delivery.frame());
       }
       case LEFT -> {
@@ -455,7 +464,7 @@ final class Session {
     if (stream.left && !isAck) {
       return;
     }
-    if (stream.pauses > 0) {
+    if (paused(stream)) {
       stream.held().put(seq, new ConversationStream.Held(frame, isAck));
       return;
     }
@@ -475,7 +484,7 @@ final class Session {
 
   /** Writes held frames that are now next; starts a fill if a gap remains. */
   private void drain(long conversationId, ConversationStream stream) {
-    if (stream.pauses > 0 || !stream.hasHeld()) {
+    if (paused(stream) || !stream.hasHeld()) {
       return;
     }
     TreeMap<Long, ConversationStream.Held> held = stream.held();
@@ -526,7 +535,33 @@ final class Session {
     if (streams == null) {
       streams = new HashMap<>(4);
     }
-    return streams.computeIfAbsent(conversationId, id -> new ConversationStream());
+    return streams.computeIfAbsent(conversationId, id -> new ConversationStream(baselineOf(id)));
+  }
+
+  private long baselineOf(long conversationId) {
+    int at = java.util.Arrays.binarySearch(baselineIds, conversationId);
+    return at >= 0 ? baselineSeqs[at] : ConversationStream.UNSEEN;
+  }
+
+  /** The login snapshot arrived: streams created meanwhile get their baseline, held events flow. */
+  private void applyBaseline(long[] ids, long[] seqs) {
+    baselineIds = ids;
+    baselineSeqs = seqs;
+    baselinePending = false;
+    if (streams == null) {
+      return;
+    }
+    streams.forEach((conversationId, stream) -> {
+      long baseline = baselineOf(conversationId);
+      if (baseline != ConversationStream.UNSEEN) {
+        stream.baseline(baseline);
+      }
+    });
+    List.copyOf(streams.keySet()).forEach(conversationId -> drain(conversationId, streams.get(conversationId)));
+  }
+
+  private boolean paused(ConversationStream stream) {
+    return stream.pauses > 0 || baselinePending;
   }
 
   private static long seqOf(Object event) {

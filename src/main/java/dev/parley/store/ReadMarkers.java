@@ -26,11 +26,13 @@ public final class ReadMarkers {
              total_unread(m.user_id) AS total
       FROM members m JOIN conversations c ON c.id = m.conversation_id
       WHERE m.conversation_id = $1 AND m.user_id = $2""";
-  private static final String SUMMARY = """
+  private static final String LOGIN_STATE = """
       SELECT m.conversation_id, c.last_seq, m.last_read_seq,
-             unread_count(m.conversation_id, m.user_id, m.last_read_seq) AS unread
+             CASE WHEN c.last_seq > m.last_read_seq
+                  THEN unread_count(m.conversation_id, m.user_id, m.last_read_seq) ELSE 0 END AS unread
       FROM members m JOIN conversations c ON c.id = m.conversation_id
-      WHERE m.user_id = $1 AND c.last_seq > m.last_read_seq""";
+      WHERE m.user_id = $1
+      ORDER BY m.conversation_id""";
   private static final String AFTER_WITHDRAW = """
       SELECT m.user_id, unread_count(m.conversation_id, m.user_id, m.last_read_seq) AS unread,
              total_unread(m.user_id) AS total
@@ -76,12 +78,26 @@ public final class ReadMarkers {
         }));
   }
 
-  /** The login-time unread notice. */
-  public Future<UnreadSummary> summary(long userId) {
-    return pool.preparedQuery(SUMMARY).execute(Tuple.of(userId)).map(rows -> {
+  /**
+   * What a connection learns at login, in one snapshot: the unread notice, and where every
+   * conversation of the user stands (sorted by id), the point from which its live events count.
+   *
+   * @param unread          the login-time unread notice
+   * @param conversationIds the user's conversations, ascending
+   * @param lastSeqs        their lastSeq, parallel to {@code conversationIds}
+   */
+  public record LoginState(UnreadSummary unread, long[] conversationIds, long[] lastSeqs) {}
+
+  public Future<LoginState> loginState(long userId) {
+    return pool.preparedQuery(LOGIN_STATE).execute(Tuple.of(userId)).map(rows -> {
       List<UnreadSummary.Entry> entries = new ArrayList<>();
+      long[] ids = new long[rows.size()];
+      long[] seqs = new long[rows.size()];
       long total = 0;
+      int i = 0;
       for (Row row : rows) {
+        ids[i] = row.getLong("conversation_id");
+        seqs[i++] = row.getLong("last_seq");
         long unread = row.getLong("unread");
         if (unread > 0) {
           entries.add(new UnreadSummary.Entry(row.getLong("conversation_id"), unread, row.getLong("last_seq"),
@@ -89,7 +105,7 @@ public final class ReadMarkers {
           total += unread;
         }
       }
-      return new UnreadSummary(total, entries);
+      return new LoginState(new UnreadSummary(total, entries), ids, seqs);
     });
   }
 
