@@ -1,0 +1,24 @@
+# Parley node image: build with Maven, run on a JRE as an unprivileged user.
+#   docker build -t parley .
+#   docker run -e PARLEY_DB_HOST=db -e PARLEY_JWT_SECRET=... -e PARLEY_HTTP_HOST=0.0.0.0 \
+#              -e PARLEY_CLUSTER_HOST=<this container's IP> -e PARLEY_CLUSTER_MEMBERS=... -p 8080:8080 parley
+
+FROM maven:3.9-eclipse-temurin-17 AS build
+WORKDIR /src
+COPY pom.xml .
+RUN mvn -B -q dependency:go-offline
+COPY src ./src
+RUN mvn -B -q package -DskipTests
+
+FROM eclipse-temurin:17-jre
+RUN groupadd --system parley && useradd --system --gid parley --home-dir /app --shell /usr/sbin/nologin parley
+WORKDIR /app
+COPY --from=build /src/target/parley.jar /app/parley.jar
+COPY conf/config.json /app/conf/config.json
+COPY cluster.xml /app/cluster.xml
+USER parley
+# HTTP + WebSocket, and the Hazelcast member port (the event bus port is chosen at start).
+EXPOSE 8080 5701
+ENV PARLEY_HTTP_HOST=0.0.0.0 \
+    JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError"
+ENTRYPOINT ["java", "-jar", "/app/parley.jar"]
