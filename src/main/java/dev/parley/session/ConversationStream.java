@@ -25,6 +25,8 @@ final class ConversationStream {
   int pauses;
   /** The user left the conversation: drop its events until a {@code conversation} event re-admits. */
   boolean left;
+  /** The pending gap-fill timer, or 0. */
+  long fillTimer;
   private TreeMap<Long, Held> held;
 
   /** A stream whose live events count from after {@code baseline}, or from the first one if UNSEEN. */

@@ -86,6 +86,9 @@ public final class SessionVerticle extends VerticleBase {
             .setPort(config.http().port())
             .setMaxWebSocketMessageSize(MAX_TRANSPORT_BYTES)
             .setMaxWebSocketFrameSize(MAX_TRANSPORT_BYTES)
+            // Chat frames are small; per-message deflate would cost a zlib state per connection.
+            .setPerMessageWebSocketCompressionSupported(false)
+            .setPerFrameWebSocketCompressionSupported(false)
             .setCompressionSupported(true))
         .webSocketHandshakeHandler(this::handleHandshake)
         .webSocketHandler(this::handleWebSocket)

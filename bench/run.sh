@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Benchmark: a 2-node Parley cluster on a fresh database, loaded by dev.parley.bench.ChatLoad.
+# Prints throughput (messages acked after commit and delivered across nodes) and the memory
+# an idle authenticated connection costs. Everything it starts, it stops.
+#
+#   bench/run.sh [pairs=200] [messages=250] [window=16] [idle=5000]
+#
+# The per-connection rate limit is raised for the run (PARLEY_RATE_PER_SECOND) because each
+# load connection sends far faster than a person; everything else is the shipped default.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+. "$ROOT/scripts/lib.sh"
+ensure_build_tools
+ensure_postgres
+ensure_jar "$ROOT"
+cd "$ROOT"
+mvn -B -q test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test >/dev/null
+
+DB=parley_bench
+psql -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -d postgres -qc "DROP DATABASE IF EXISTS $DB WITH (FORCE)" >/dev/null
+export PARLEY_RUN_DIR=$ROOT/run/bench PARLEY_DB_NAME=$DB PARLEY_LB_PORT=18180 PARLEY_NODE_PORT_BASE=18181 \
+       PARLEY_CLUSTER_PORT_BASE=15901 PARLEY_CLUSTER_NAME=parley-bench-$$ \
+       PARLEY_RATE_PER_SECOND=1000000 PARLEY_RATE_BURST=1000000 PARLEY_PASSWORD_ITERATIONS=1000
+trap '"$ROOT/scripts/cluster.sh" down' EXIT
+"$ROOT/scripts/cluster.sh" up 2
+pids=$(awk '/^node/ {print $2}' "$PARLEY_RUN_DIR/pids" | paste -sd,)
+java -cp "target/test-classes:target/classes:$(cat target/bench.classpath)" dev.parley.bench.ChatLoad \
+  nodes=127.0.0.1:18181,127.0.0.1:18182 pids="$pids" "$@"
