@@ -308,6 +308,31 @@ class HttpApiIT {
       fail("two runs in a row crossed a minute boundary");
     }
 
+    @Test
+    @DisplayName("30 wrong passwords for one username sent at once over both nodes get at most 10 checked; the rest are 429")
+    void throttledUnderConcurrency() {
+      for (int attempt = 0; attempt < 2; attempt++) {
+        long window = System.currentTimeMillis() / 60_000;
+        String username = "burst_" + unique();
+        node(0).post("/users", null, credentials(username, PASSWORD));
+        List<CompletableFuture<HttpResponse<String>>> guesses = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+          guesses.add(HTTP.sendAsync(request(i, "POST", "/sessions", credentials(username, "guess-" + i).toString()),
+              HttpResponse.BodyHandlers.ofString()));
+        }
+        List<Integer> statuses = guesses.stream().map(CompletableFuture::join).map(HttpResponse::statusCode).toList();
+        if (System.currentTimeMillis() / 60_000 != window) {
+          continue;
+        }
+        long checked = statuses.stream().filter(status -> status == 401).count();
+        assertEquals(30, checked + statuses.stream().filter(status -> status == 429).count(), statuses.toString());
+        assertTrue(checked <= 10, checked + " guesses were checked against the password, over the allowance of 10: "
+            + statuses);
+        return;
+      }
+      fail("two runs in a row crossed a minute boundary");
+    }
+
     private record ThrottleRun(List<Integer> failureStatuses, Api.Response throttled, HttpHeaders throttledHeaders,
                                List<Api.Response> rightPassword, Api.Response otherUser) {}
 
