@@ -1,6 +1,7 @@
 package dev.parley.web;
 
 import static dev.parley.testing.ChatClient.event;
+import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -34,6 +35,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -1213,6 +1215,43 @@ class HttpApiIT {
         }
         assertTrue(reply.headers().firstValue("Content-Type").orElse("").startsWith("application/json"), what);
         assertErrorBody(reply.body(), null, what + ": " + reply.text());
+      }
+    }
+  }
+
+  @Nested
+  @DisplayName("a node whose default locale is Turkish")
+  class TurkishLocale {
+
+    @Test
+    @DisplayName("still matches usernames case-insensitively and still changes roles")
+    void localeIndependent() {
+      // The nodes run in this JVM, so the default locale is theirs too. Turkish maps I to a dotless
+      // lower-case i and i to a dotted capital, so locale-sensitive case mapping breaks ASCII rules.
+      Api.Account owner = node(0).newAccount("owner");
+      Api.Account admin = node(1).newAccount("admin");
+      String prefix = "li" + unique();
+      String username = prefix + "_ok";
+      node(0).post("/users", null, credentials(username, PASSWORD));
+      long group = node(1).group(owner, "Locale", List.of(admin));
+      String query = prefix.toUpperCase(Locale.ROOT);
+      Locale original = Locale.getDefault();
+      Locale.setDefault(Locale.forLanguageTag("tr-TR"));
+      try {
+        assertAll(
+            () -> {
+              Api.Response found = node(0).get("/users?q=" + query, owner.token());
+              assertEquals(200, found.status(), found.toString());
+              assertEquals(List.of(username), usernames(found.body().get("users")), "q=" + query);
+            },
+            () -> {
+              Api.Response promoted = node(1).call("PATCH", "/conversations/" + group + "/members/" + admin.id(),
+                  owner.token(), obj().put("role", "admin"));
+              assertEquals(200, promoted.status(), "PATCH role: " + promoted);
+              assertEquals(Map.of(owner.id(), "owner", admin.id(), "admin"), roles(promoted.body().get("members")));
+            });
+      } finally {
+        Locale.setDefault(original);
       }
     }
   }
