@@ -38,8 +38,13 @@ public final class PasswordHasher {
 
   /** Checks a password against a stored hash; a null hash (unknown user) burns the same time and fails. */
   public Future<Boolean> verify(String password, String stored) {
-    return workers.executeBlocking(() -> stored == null ? !verifyNow(password, decoy) : verifyNow(password, stored),
-        false);
+    return workers.executeBlocking(() -> {
+      if (stored == null) {
+        verifyNow(password, decoy);
+        return false;
+      }
+      return verifyNow(password, stored);
+    }, false);
   }
 
   private static String hashNow(String password, int iterations) {

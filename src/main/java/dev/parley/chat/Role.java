@@ -5,7 +5,7 @@ public enum Role {
   OWNER, ADMIN, MEMBER;
 
   public String wire() {
-    return name().toLowerCase();
+    return name().toLowerCase(java.util.Locale.ROOT);
   }
 
   public boolean canManage() {
@@ -13,6 +13,6 @@ public enum Role {
   }
 
   public static Role fromWire(String value) {
-    return valueOf(value.toUpperCase());
+    return valueOf(value.toUpperCase(java.util.Locale.ROOT));
   }
 }

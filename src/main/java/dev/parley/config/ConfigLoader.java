@@ -136,7 +136,7 @@ public final class ConfigLoader {
   }
 
   private boolean bool(String key, String envName, boolean fallback) {
-    return parse(key, envName, fallback, text -> switch (text.toLowerCase()) {
+    return parse(key, envName, fallback, text -> switch (text.toLowerCase(java.util.Locale.ROOT)) {
       case "true" -> true;
       case "false" -> false;
       default -> throw new IllegalArgumentException();

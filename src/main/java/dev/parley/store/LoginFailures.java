@@ -5,21 +5,24 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
 
 /**
- * Counts failed logins per key in fixed one-minute windows, cluster-wide (the table is shared),
- * so that guesses spread over many nodes are throttled like guesses at one.
+ * Counts login attempts that may fail, per key (a username, a client address), in fixed
+ * one-minute windows, cluster-wide (the table is shared). An attempt reserves its place before
+ * the password is checked, in one atomic upsert, so parallel guesses cannot all slip under the
+ * limit; a successful login gives its place back.
  */
 public final class LoginFailures {
 
   private static final long WINDOW_MS = 60_000;
-  private static final String COUNT = """
-      SELECT coalesce(max(failures), 0) AS failures FROM login_failures
-      WHERE key = ANY ($1) AND window_start = $2""";
-  private static final String RECORD = """
+  private static final String RESERVE = """
       INSERT INTO login_failures (key, window_start, failures) VALUES ($1, $2, 1)
       ON CONFLICT (key) DO UPDATE SET
         failures = CASE WHEN login_failures.window_start = EXCLUDED.window_start
                         THEN login_failures.failures + 1 ELSE 1 END,
-        window_start = EXCLUDED.window_start""";
+        window_start = EXCLUDED.window_start
+      RETURNING failures""";
+  private static final String RELEASE = """
+      UPDATE login_failures SET failures = failures - 1
+      WHERE key = $1 AND window_start = $2 AND failures > 0""";
 
   private final Pool pool;
 
@@ -27,24 +30,20 @@ public final class LoginFailures {
     this.pool = pool;
   }
 
-  /** The most failures any of these keys has in the current window. */
-  public Future<Integer> current(String... keys) {
-    return pool.preparedQuery(COUNT).execute(Tuple.of(keys, windowStart()))
+  /** Counts one more attempt for the key; returns the attempts in this window, this one included. */
+  public Future<Integer> reserve(String key) {
+    return pool.preparedQuery(RESERVE).execute(Tuple.of(key, windowStart()))
         .map(rows -> rows.iterator().next().getInteger("failures"));
+  }
+
+  /** The attempt succeeded: it does not count against the key. */
+  public Future<Void> release(String key) {
+    return pool.preparedQuery(RELEASE).execute(Tuple.of(key, windowStart())).mapEmpty();
   }
 
   /** Milliseconds until the current window ends. */
   public long retryAfterMs() {
     return windowStart() + WINDOW_MS - System.currentTimeMillis();
-  }
-
-  public Future<Void> record(String... keys) {
-    long window = windowStart();
-    Future<?> last = Future.succeededFuture();
-    for (String key : keys) {
-      last = pool.preparedQuery(RECORD).execute(Tuple.of(key, window));
-    }
-    return last.mapEmpty();
   }
 
   private static long windowStart() {

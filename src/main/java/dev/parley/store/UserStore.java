@@ -69,7 +69,7 @@ public final class UserStore {
 
   /** Up to 20 users whose username starts with the prefix (case-insensitively; % and _ literal). */
   public Future<List<User>> search(String prefix) {
-    String pattern = prefix.toLowerCase()
+    String pattern = prefix.toLowerCase(java.util.Locale.ROOT)
         .replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
     return pool.preparedQuery(SEARCH).execute(Tuple.of(pattern)).map(rows -> {
       List<User> users = new ArrayList<>(rows.size());

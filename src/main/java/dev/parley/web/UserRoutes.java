@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.parley.protocol.ChatException;
 import dev.parley.protocol.ErrorCode;
 import dev.parley.protocol.Validation;
+import dev.parley.auth.TokenService;
+import dev.parley.store.LoginFailures;
 import dev.parley.store.UserStore;
 import io.vertx.core.Future;
 import io.vertx.ext.web.RoutingContext;
@@ -50,32 +52,31 @@ final class UserRoutes {
     if (deviceId != null && !Validation.isClientToken(deviceId)) {
       throw ChatException.badRequest("deviceId must be 1-64 characters of [a-zA-Z0-9_-]");
     }
-    String userKey = "user:" + username.toLowerCase();
+    String userKey = "user:" + username.toLowerCase(java.util.Locale.ROOT);
     String addressKey = "addr:" + ctx.request().remoteAddress().hostAddress();
     int limit = services.config().auth().loginFailuresPerMinute();
-    Future<?> result = Future.all(services.loginFailures().current(userKey), services.loginFailures().current(addressKey))
+    LoginFailures failures = services.loginFailures();
+    // Reserve the attempt first (atomically): concurrent guesses cannot all pass the check.
+    Future<?> result = Future.all(failures.reserve(userKey), failures.reserve(addressKey))
         .compose(counts -> {
           int perUser = counts.resultAt(0);
           int perAddress = counts.resultAt(1);
-          if (perUser >= limit || perAddress >= limit * ADDRESS_FACTOR) {
+          if (perUser > limit || perAddress > limit * ADDRESS_FACTOR) {
             return Future.failedFuture(new ChatException(ErrorCode.RATE_LIMITED,
-                "too many failed logins; try again later", services.loginFailures().retryAfterMs()));
+                "too many failed logins; try again later", failures.retryAfterMs()));
           }
-          return checkPassword(username, password, userKey, addressKey);
+          return checkPassword(username, password)
+              .compose(issued -> Future.all(failures.release(userKey), failures.release(addressKey)).map(issued));
         });
     ApiRouter.respond(ctx, 200, result);
   }
 
-  private Future<Object> checkPassword(String username, String password, String userKey, String addressKey) {
+  private Future<TokenService.Issued> checkPassword(String username, String password) {
     return services.users().credentials(username).compose(credentials -> services.hasher()
         .verify(password, credentials == null ? null : credentials.passwordHash())
-        .compose(ok -> {
-          if (!ok || credentials == null) {
-            return services.loginFailures().record(userKey, addressKey).compose(recorded -> Future.failedFuture(
-                new ChatException(ErrorCode.UNAUTHENTICATED, "wrong username or password")));
-          }
-          return Future.succeededFuture(services.tokens().issue(credentials.user().id()));
-        }));
+        .compose(ok -> ok && credentials != null
+            ? Future.succeededFuture(services.tokens().issue(credentials.user().id()))
+            : Future.failedFuture(new ChatException(ErrorCode.UNAUTHENTICATED, "wrong username or password"))));
   }
 
   void me(RoutingContext ctx) {

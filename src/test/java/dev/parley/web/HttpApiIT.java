@@ -64,7 +64,7 @@ class HttpApiIT {
 
   private static final String PASSWORD = "password-123";
   /** The key {@link TestCluster} signs tokens with; used to mint tokens the server must refuse. */
-  private static final String CLUSTER_JWT_SECRET = "test-secret-test-secret-test-secret-0123456789";
+  private static final String CLUSTER_JWT_SECRET = dev.parley.testing.TestCluster.JWT_SECRET;
   private static final String EMOJI = "\uD83E\uDD8A";
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
