@@ -7,14 +7,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.parley.testing.Api;
 import dev.parley.testing.ChatClient;
+import static dev.parley.testing.Frames.cmd;
+import static dev.parley.testing.Frames.assertError;
+import static dev.parley.testing.Frames.auth;
+import static dev.parley.testing.Frames.since;
 import dev.parley.testing.ProcessNode;
+import dev.parley.testing.ClusterExtension;
 import dev.parley.testing.TestCluster;
 import java.time.Duration;
 import java.util.function.Predicate;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Presence across nodes, including a node that dies without a word (SIGKILL). */
 class PresenceIT {
@@ -22,20 +27,13 @@ class PresenceIT {
   /** Hazelcast notices a silent member within its heartbeat timeout (6 s in cluster.xml), plus slack. */
   private static final Duration DEATH_NOTICED = Duration.ofSeconds(45);
 
-  private static TestCluster cluster;
+  @RegisterExtension
+  static final ClusterExtension cluster = new ClusterExtension(2);
   private static Api api;
 
   @BeforeAll
-  static void startCluster() {
-    cluster = TestCluster.start(2);
-    api = cluster.api(0);
-  }
-
-  @AfterAll
-  static void stopCluster() {
-    if (cluster != null) {
-      cluster.close();
-    }
+  static void api() {
+    api = cluster.api();
   }
 
   @Test
@@ -46,7 +44,7 @@ class PresenceIT {
     Api.Account erin = api.newAccount("erin");
     api.direct(carol, dave);
     api.direct(carol, erin);
-    ProcessNode doomed = cluster.startProcessNode();
+    ProcessNode doomed = cluster.get().startProcessNode();
     try (ChatClient watcher = ChatClient.login(cluster.port(0), carol, "watch")) {
       // dave: one device on the doomed node. erin: one there and one on a surviving node.
       ChatClient daveDevice = ChatClient.login(doomed.port(), dave, "only");

@@ -10,16 +10,21 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.parley.protocol.Json;
 import dev.parley.testing.Api;
 import dev.parley.testing.ChatClient;
+import static dev.parley.testing.Frames.cmd;
+import static dev.parley.testing.Frames.assertError;
+import static dev.parley.testing.Frames.auth;
+import static dev.parley.testing.Frames.since;
+import dev.parley.testing.ClusterExtension;
 import dev.parley.testing.TestCluster;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.LockSupport;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Recall and revoke across two nodes, online and offline. */
 class RecallIT {
@@ -27,20 +32,13 @@ class RecallIT {
   /** Short enough to test the boundary, long enough for every other test to recall inside it. */
   private static final Duration WINDOW = Duration.ofSeconds(6);
 
-  private static TestCluster cluster;
+  @RegisterExtension
+  static final ClusterExtension cluster = new ClusterExtension(2, new TestCluster.Settings(WINDOW, 100_000, 100_000));
   private static Api api;
 
   @BeforeAll
-  static void startCluster() {
-    cluster = TestCluster.start(2, new TestCluster.Settings(WINDOW, 100_000, 100_000));
-    api = cluster.api(0);
-  }
-
-  @AfterAll
-  static void stopCluster() {
-    if (cluster != null) {
-      cluster.close();
-    }
+  static void api() {
+    api = cluster.api();
   }
 
   @Test
@@ -307,12 +305,5 @@ class RecallIT {
     }
   }
 
-  private static ObjectNode cmd(String type) {
-    return Json.mapper().createObjectNode().put("type", type);
-  }
 
-  private static void assertError(JsonNode frame, String code) {
-    assertEquals("error", frame.get("type").asText(), frame.toString());
-    assertEquals(code, frame.get("code").asText(), frame.toString());
-  }
 }

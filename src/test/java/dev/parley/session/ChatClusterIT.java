@@ -11,6 +11,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.parley.protocol.Json;
 import dev.parley.testing.Api;
 import dev.parley.testing.ChatClient;
+import static dev.parley.testing.Frames.cmd;
+import static dev.parley.testing.Frames.assertError;
+import static dev.parley.testing.Frames.auth;
+import static dev.parley.testing.Frames.since;
+import dev.parley.testing.ClusterExtension;
 import dev.parley.testing.TestCluster;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -18,28 +23,21 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.LongStream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The core chat path on two clustered nodes sharing one PostgreSQL. */
 class ChatClusterIT {
 
-  private static TestCluster cluster;
+  @RegisterExtension
+  static final ClusterExtension cluster = new ClusterExtension(2);
   private static Api api;
 
   @BeforeAll
-  static void startCluster() {
-    cluster = TestCluster.start(2);
-    api = cluster.api(0);
-  }
-
-  @AfterAll
-  static void stopCluster() {
-    if (cluster != null) {
-      cluster.close();
-    }
+  static void api() {
+    api = cluster.api();
   }
 
   @Test
@@ -161,13 +159,13 @@ class ChatClusterIT {
     long conversation = api.direct(alice, bob);
     try (ChatClient client = ChatClient.login(cluster.port(1), alice, "dev")) {
       client.sendText("not json");
-      assertError(client.await(type("error")), null, "BAD_REQUEST");
+      assertErrorWithId(client.await(type("error")), null, "BAD_REQUEST");
       client.sendText("[1,2,3]");
-      assertError(client.await(type("error")), null, "BAD_REQUEST");
+      assertErrorWithId(client.await(type("error")), null, "BAD_REQUEST");
       client.sendBinary(new byte[] {1, 2, 3});
-      assertError(client.await(type("error")), null, "BAD_REQUEST");
+      assertErrorWithId(client.await(type("error")), null, "BAD_REQUEST");
       client.sendText("{\"type\":\"ping\"}");
-      assertError(client.await(type("error")), null, "BAD_REQUEST");
+      assertErrorWithId(client.await(type("error")), null, "BAD_REQUEST");
 
       assertError(client.request(cmd("frobnicate")), "BAD_REQUEST");
       assertError(client.request(cmd("send").put("conversationId", "1").put("clientMsgId", "x").put("text", "t")), "BAD_REQUEST");
@@ -301,16 +299,9 @@ class ChatClusterIT {
     }
   }
 
-  private static ObjectNode cmd(String type) {
-    return Json.mapper().createObjectNode().put("type", type);
-  }
 
-  private static void assertError(JsonNode frame, String code) {
-    assertEquals("error", frame.get("type").asText(), frame.toString());
-    assertEquals(code, frame.get("code").asText(), frame.toString());
-  }
 
-  private static void assertError(JsonNode frame, String id, String code) {
+  private static void assertErrorWithId(JsonNode frame, String id, String code) {
     assertError(frame, code);
     assertTrue(frame.has("id") && (id == null ? frame.get("id").isNull() : id.equals(frame.get("id").asText())), frame.toString());
   }

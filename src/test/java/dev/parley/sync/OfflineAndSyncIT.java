@@ -11,32 +11,30 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.parley.protocol.Json;
 import dev.parley.testing.Api;
 import dev.parley.testing.ChatClient;
+import static dev.parley.testing.Frames.cmd;
+import static dev.parley.testing.Frames.assertError;
+import static dev.parley.testing.Frames.auth;
+import static dev.parley.testing.Frames.since;
+import dev.parley.testing.ClusterExtension;
 import dev.parley.testing.TestCluster;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Offline catch-up, sync under concurrent sends, reconnects: every event exactly once, in order. */
 class OfflineAndSyncIT {
 
-  private static TestCluster cluster;
+  @RegisterExtension
+  static final ClusterExtension cluster = new ClusterExtension(2, TestCluster.Settings.bulk());
   private static Api api;
 
   @BeforeAll
-  static void startCluster() {
-    cluster = TestCluster.start(2, TestCluster.Settings.bulk());
-    api = cluster.api(0);
-  }
-
-  @AfterAll
-  static void stopCluster() {
-    if (cluster != null) {
-      cluster.close();
-    }
+  static void api() {
+    api = cluster.api();
   }
 
   @Test
@@ -275,15 +273,6 @@ class OfflineAndSyncIT {
     }
   }
 
-  static ObjectNode cmd(String type) {
-    return Json.mapper().createObjectNode().put("type", type);
-  }
 
-  static ObjectNode auth(Api.Account account, String deviceId) {
-    return cmd("auth").put("token", account.token()).put("deviceId", deviceId);
-  }
 
-  static ObjectNode since(long conversationId, long seq) {
-    return Json.mapper().createObjectNode().put(Long.toString(conversationId), seq);
-  }
 }

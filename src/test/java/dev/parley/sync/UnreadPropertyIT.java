@@ -8,16 +8,21 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.parley.protocol.Json;
 import dev.parley.testing.Api;
 import dev.parley.testing.ChatClient;
+import static dev.parley.testing.Frames.cmd;
+import static dev.parley.testing.Frames.assertError;
+import static dev.parley.testing.Frames.auth;
+import static dev.parley.testing.Frames.since;
+import dev.parley.testing.ClusterExtension;
 import dev.parley.testing.TestCluster;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Property: after any sequence of sends, reads and recalls, the unread count every device derives
@@ -29,20 +34,13 @@ class UnreadPropertyIT {
   private static final int USERS = 4;
   private static final int OPERATIONS = 160;
 
-  private static TestCluster cluster;
+  @RegisterExtension
+  static final ClusterExtension cluster = new ClusterExtension(2, TestCluster.Settings.bulk());
   private static Api api;
 
   @BeforeAll
-  static void startCluster() {
-    cluster = TestCluster.start(2, TestCluster.Settings.bulk());
-    api = cluster.api(0);
-  }
-
-  @AfterAll
-  static void stopCluster() {
-    if (cluster != null) {
-      cluster.close();
-    }
+  static void api() {
+    api = cluster.api();
   }
 
   /** A sent message, as far as the test knows it. */
@@ -182,7 +180,4 @@ class UnreadPropertyIT {
     return entry;
   }
 
-  private static ObjectNode cmd(String type) {
-    return Json.mapper().createObjectNode().put("type", type);
-  }
 }
