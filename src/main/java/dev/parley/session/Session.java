@@ -18,7 +18,6 @@ import dev.parley.protocol.ErrorCode;
 import dev.parley.protocol.Events;
 import dev.parley.protocol.Json;
 import dev.parley.protocol.Validation;
-import dev.parley.store.EventLog;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.parley.protocol.Json;
 import dev.parley.testing.Api;
 import dev.parley.testing.ChatClient;
@@ -16,7 +15,6 @@ import static dev.parley.testing.Frames.assertError;
 import static dev.parley.testing.Frames.auth;
 import static dev.parley.testing.Frames.since;
 import dev.parley.testing.ClusterExtension;
-import dev.parley.testing.TestCluster;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;

@@ -12,7 +12,6 @@ import dev.parley.protocol.Json;
 import dev.parley.testing.Api;
 import dev.parley.testing.ChatClient;
 import static dev.parley.testing.Frames.cmd;
-import static dev.parley.testing.Frames.assertError;
 import static dev.parley.testing.Frames.auth;
 import static dev.parley.testing.Frames.since;
 import dev.parley.testing.ClusterExtension;

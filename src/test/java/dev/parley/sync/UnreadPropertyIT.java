@@ -5,13 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.parley.protocol.Json;
 import dev.parley.testing.Api;
 import dev.parley.testing.ChatClient;
 import static dev.parley.testing.Frames.cmd;
-import static dev.parley.testing.Frames.assertError;
-import static dev.parley.testing.Frames.auth;
-import static dev.parley.testing.Frames.since;
 import dev.parley.testing.ClusterExtension;
 import dev.parley.testing.TestCluster;
 import java.util.ArrayList;
