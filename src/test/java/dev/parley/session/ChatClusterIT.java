@@ -15,6 +15,7 @@ import static dev.parley.testing.Frames.assertError;
 import static dev.parley.testing.Frames.auth;
 import static dev.parley.testing.Frames.since;
 import dev.parley.testing.ClusterExtension;
+import dev.parley.testing.TestCluster;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -30,7 +31,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class ChatClusterIT {
 
   @RegisterExtension
-  static final ClusterExtension cluster = new ClusterExtension(2);
+  static final ClusterExtension cluster =
+      new ClusterExtension(2, TestCluster.Settings.allowingOrigins("https://chat.example"));
   private static Api api;
 
   @BeforeAll
@@ -245,6 +247,27 @@ class ChatClusterIT {
       assertEquals(4401, client.awaitClose());
     }
     assertEquals(0, api.get("/conversations/" + conversation + "/messages", alice.token()).body().get("messages").size());
+  }
+
+  @Test
+  @DisplayName("a connection that sends no auth within 10 s is closed with 4401")
+  void authTimeout() {
+    try (ChatClient silent = ChatClient.connect(cluster.port(1))) {
+      long opened = System.nanoTime();
+      assertEquals(4401, silent.awaitClose());
+      assertTrue(System.nanoTime() - opened >= 9_000_000_000L, "not before the 10 s are up");
+    }
+  }
+
+  @Test
+  @DisplayName("an upgrade from an Origin outside the allow-list is refused with 403; an allowed or absent Origin is accepted")
+  void originAllowList() {
+    assertEquals(403, ChatClient.upgradeStatus(cluster.port(0), "https://evil.example"));
+    assertEquals(101, ChatClient.upgradeStatus(cluster.port(0), "https://chat.example"));
+    Api.Account alice = api.newAccount("alice");
+    try (ChatClient noOrigin = ChatClient.login(cluster.port(1), alice, "bot")) {
+      assertEquals("ack", noOrigin.request(cmd("ping")).get("type").asText());
+    }
   }
 
   @Test

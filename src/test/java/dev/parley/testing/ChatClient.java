@@ -52,13 +52,27 @@ public final class ChatClient implements AutoCloseable {
   }
 
   public static ChatClient connect(String host, int port) {
-    return connect(new WebSocketConnectOptions().setHost(host).setPort(port).setURI("/ws"));
+    return connect(new WebSocketConnectOptions().setHost(host).setPort(port).setURI("/ws").setAllowOriginHeader(false));
   }
 
   /** Connects like a browser on the page at {@code origin} would. */
   public static ChatClient connectFromPage(int port, String origin) {
     return connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/ws")
         .addHeader("Origin", origin));
+  }
+
+  /** The HTTP status of a refused upgrade from a page at {@code origin}, or 101 when it was accepted. */
+  public static int upgradeStatus(int port, String origin) {
+    try {
+      TestCluster.await(CLIENT.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/ws")
+          .addHeader("Origin", origin)).toCompletionStage().toCompletableFuture(), 20).close();
+      return 101;
+    } catch (IllegalStateException e) {
+      if (e.getCause() != null && e.getCause().getCause() instanceof io.vertx.core.http.UpgradeRejectedException rejected) {
+        return rejected.getStatus();
+      }
+      throw e;
+    }
   }
 
   private static ChatClient connect(WebSocketConnectOptions options) {

@@ -32,13 +32,22 @@ public final class TestCluster implements AutoCloseable {
    * @param ratePerSecond per-connection command rate
    * @param rateBurst     per-connection burst
    */
-  public record Settings(Duration recallWindow, int ratePerSecond, int rateBurst) {
+  public record Settings(Duration recallWindow, int ratePerSecond, int rateBurst, List<String> allowedOrigins) {
     /** The production defaults. */
-    public static final Settings DEFAULTS = new Settings(Duration.ofSeconds(120), 20, 40);
+    public static final Settings DEFAULTS = new Settings(Duration.ofSeconds(120), 20, 40, List.of());
+
+    public Settings(Duration recallWindow, int ratePerSecond, int rateBurst) {
+      this(recallWindow, ratePerSecond, rateBurst, List.of());
+    }
 
     /** Defaults, but a rate limit high enough for bulk sends from one connection. */
     public static Settings bulk() {
       return new Settings(Duration.ofSeconds(120), 100_000, 100_000);
+    }
+
+    /** Defaults with a WebSocket Origin allow-list. */
+    public static Settings allowingOrigins(String... origins) {
+      return new Settings(DEFAULTS.recallWindow(), DEFAULTS.ratePerSecond(), DEFAULTS.rateBurst(), List.of(origins));
     }
   }
 
@@ -79,7 +88,7 @@ public final class TestCluster implements AutoCloseable {
   static AppConfig config(String database, int httpPort, int clusterPort, List<String> members, String clusterName,
                           Settings settings) {
     return new AppConfig(
-        new AppConfig.HttpConfig("127.0.0.1", httpPort, List.of()),
+        new AppConfig.HttpConfig("127.0.0.1", httpPort, settings.allowedOrigins()),
         new AppConfig.DbConfig(TestDatabase.HOST, TestDatabase.PORT, database, TestDatabase.USER, TestDatabase.PASSWORD, 8),
         // A low PBKDF2 cost keeps user set-up fast; the hashing code path is the production one.
         new AppConfig.AuthConfig(JWT_SECRET, Duration.ofHours(1), 1_000, 10),
