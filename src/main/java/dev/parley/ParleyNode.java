@@ -165,6 +165,7 @@ public final class ParleyNode {
    * closed from a plain thread: closing it from one of its own event loops never completes.
    */
   public CompletableFuture<Void> close() {
+    presence.stopping();
     return vertx.undeploy(sessionsDeployment)
         .transform(v -> presence.dropNode(nodeId))
         .transform(v -> pool.close())

@@ -36,6 +36,8 @@ public final class PresenceTracker {
   private final Pool pool;
   private final Fanout fanout;
   private final String nodeId;
+  /** Set when the node stops: its connections are then dropped together by {@link #dropNode}. */
+  private volatile boolean stopping;
 
   public PresenceTracker(Pool pool, Fanout fanout, String nodeId) {
     this.pool = pool;
@@ -43,7 +45,15 @@ public final class PresenceTracker {
     this.nodeId = nodeId;
   }
 
+  /** From now on, single connections coming and going are not recorded: the node drops all of its own at once. */
+  public void stopping() {
+    stopping = true;
+  }
+
   public void connected(long userId) {
+    if (stopping) {
+      return;
+    }
     pool.preparedQuery(CONNECT).execute(Tuple.of(userId, nodeId))
         .onSuccess(rows -> {
           if (rows.iterator().next().getBoolean("first")) {
@@ -54,6 +64,9 @@ public final class PresenceTracker {
   }
 
   public void disconnected(long userId) {
+    if (stopping) {
+      return;
+    }
     long now = System.currentTimeMillis();
     pool.preparedQuery(DISCONNECT).execute(Tuple.of(userId, nodeId, now))
         .onSuccess(rows -> {
