@@ -1,0 +1,372 @@
+package dev.parley.web;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.BrowserType;
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Playwright;
+import com.microsoft.playwright.assertions.LocatorAssertions;
+import com.microsoft.playwright.assertions.PlaywrightAssertions;
+import dev.parley.protocol.Json;
+import dev.parley.testing.Api;
+import dev.parley.testing.BalancedCluster;
+import dev.parley.testing.ChatClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.AfterTestExecutionCallback;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The bundled web app in headless Chromium, against two Parley nodes behind nginx started with
+ * {@code scripts/cluster.sh}: people register, chat, read, recall and reconnect through the UI only.
+ * Skipped with {@code -Dparley.skipBrowser=true} (a machine without Chromium).
+ */
+@DisplayName("The web app in Chromium, on two nodes behind nginx")
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class WebAppIT {
+
+  private static final Path CHROMIUM = Paths.get("/usr/bin/chromium");
+  /** Every wait in the browser: generous for a loaded CI machine, far below a hang. */
+  private static final double UI_TIMEOUT_MS = 15_000;
+  /** Reconnecting includes the cluster noticing a dead member. */
+  private static final double RECONNECT_TIMEOUT_MS = 45_000;
+  private static final Path FAILURE_SHOTS = Path.of("target", "e2e-failures");
+
+  private static BalancedCluster cluster;
+  private static Playwright playwright;
+  private static Browser browser;
+  private static Api api;
+
+  private final List<ChatTab> tabs = new ArrayList<>();
+  private final List<ChatClient> clients = new ArrayList<>();
+
+  /** Keeps a picture of every open tab when a test fails, before {@link #closeTabs} closes them. */
+  @RegisterExtension
+  final AfterTestExecutionCallback screenshotsOnFailure = context -> {
+    if (context.getExecutionException().isEmpty()) {
+      return;
+    }
+    for (ChatTab tab : tabs) {
+      try {
+        tab.screenshot(FAILURE_SHOTS.resolve(context.getRequiredTestMethod().getName() + "-" + tab.label() + ".png"));
+      } catch (RuntimeException ignored) {
+        // the tab may be what broke; the test's own failure is the one to report
+      }
+    }
+  };
+
+  @BeforeAll
+  static void startClusterAndBrowser() {
+    assumeFalse(Boolean.getBoolean("parley.skipBrowser"), "browser tests skipped (-Dparley.skipBrowser=true)");
+    cluster = BalancedCluster.up(2);
+    api = new Api(cluster.url());
+    playwright = Playwright.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
+    browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
+        .setExecutablePath(CHROMIUM)
+        .setHeadless(true)
+        .setArgs(List.of("--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--no-first-run")));
+    PlaywrightAssertions.setDefaultAssertionTimeout(UI_TIMEOUT_MS);
+  }
+
+  @AfterAll
+  static void stopBrowserAndCluster() {
+    try {
+      if (browser != null) {
+        browser.close();
+      }
+      if (playwright != null) {
+        playwright.close();
+      }
+    } finally {
+      if (cluster != null) {
+        cluster.close();
+      }
+    }
+  }
+
+  @AfterEach
+  void closeTabs() {
+    clients.forEach(ChatClient::close);
+    tabs.forEach(ChatTab::close);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  @Test
+  @Order(1)
+  @DisplayName("two people register in the app, find each other by username and chat both ways in real time")
+  void registerSearchAndChat() {
+    String aliceName = username("alice");
+    String bobName = username("bob");
+    ChatTab alice = tab("alice").register(aliceName, "Alice Liddell");
+    ChatTab bob = tab("bob").register(bobName, "Bob Cratchit");
+
+    alice.startDirectChat(bobName, "Bob Cratchit");
+    Locator hello = alice.send("Hi Bob, it's Alice");
+    assertThat(hello).hasAttribute("data-status", "sent");
+
+    // Bob learns of the new conversation and its first message live, as an unread one.
+    assertThat(bob.unreadBadge("Alice Liddell")).hasText("1");
+    bob.open("Alice Liddell");
+    assertThat(bob.message("Hi Bob, it's Alice")).hasAttribute("data-status", "sent");
+    Locator reply = bob.send("Hello Alice! Good to hear from you");
+    assertThat(reply).hasAttribute("data-status", "sent");
+    assertThat(alice.message("Hello Alice! Good to hear from you")).hasCount(1);
+
+    // A message typed while the connection is down stays pending, then goes out once it is back.
+    alice.context().setOffline(true);
+    assertThat(alice.connectionState()).hasAttribute("data-state", "offline");
+    Locator queued = alice.send("Typed on the train, in a tunnel");
+    assertThat(queued).hasAttribute("data-status", "pending");
+    alice.context().setOffline(false);
+    alice.awaitConnected();
+    assertThat(queued).hasAttribute("data-status", "sent");
+    assertThat(bob.message("Typed on the train, in a tunnel")).hasCount(1);
+
+    List<String> texts = List.of("Hi Bob, it's Alice", "Hello Alice! Good to hear from you", "Typed on the train, in a tunnel");
+    for (ChatTab side : List.of(alice, bob)) {
+      assertThat(side.messages()).hasCount(3);
+      assertEquals(texts, side.texts(), side.label() + " shows every message once, in order");
+      assertEquals(List.of("1", "2", "3"), side.seqs(), side.label() + " has the server's seqs");
+    }
+  }
+
+  @Test
+  @Order(2)
+  @DisplayName("another signed-in tab of the same user shows the history, live messages, reads and recalls of the first")
+  void sameUserInAnotherTab() {
+    Api.Account aliceAccount = account("alice", "Alice Liddell");
+    Api.Account bobAccount = account("bob", "Bob Cratchit");
+    ChatTab alice = tab("alice-1").signIn(aliceAccount.username());
+    ChatTab bob = tab("bob").signIn(bobAccount.username());
+
+    alice.startDirectChat(bobAccount.username(), "Bob Cratchit");
+    assertThat(alice.send("Lunch on Friday?")).hasAttribute("data-status", "sent");
+    bob.open("Alice Liddell");
+    assertThat(bob.send("Sure, the usual place")).hasAttribute("data-status", "sent");
+    assertThat(alice.message("Sure, the usual place")).hasCount(1);
+    alice.showList();
+
+    // A third context: the same user on another device, signed in with the login form.
+    ChatTab aliceAgain = tab("alice-2").signIn(aliceAccount.username());
+    assertThat(aliceAgain.conversationItem("Bob Cratchit")).hasCount(1);
+
+    // Something unread shows on both of Alice's tabs; reading it on one clears it on the other.
+    assertThat(bob.send("Shall I book a table?")).hasAttribute("data-status", "sent");
+    assertThat(alice.unreadBadge("Bob Cratchit")).hasText("1");
+    assertThat(aliceAgain.unreadBadge("Bob Cratchit")).hasText("1");
+    aliceAgain.open("Bob Cratchit");
+    assertThat(aliceAgain.messages()).hasCount(3);
+    assertEquals(List.of("Lunch on Friday?", "Sure, the usual place", "Shall I book a table?"), aliceAgain.texts());
+    assertThat(aliceAgain.unreadBadge("Bob Cratchit")).hasCount(0);
+    assertThat(alice.unreadBadge("Bob Cratchit")).hasCount(0);
+
+    // What one tab sends shows on the other as Alice's own, sent message.
+    alice.open("Bob Cratchit");
+    Locator fromSecondTab = aliceAgain.send("Yes please, for two");
+    assertThat(fromSecondTab).hasAttribute("data-status", "sent");
+    Locator onFirstTab = alice.message("Yes please, for two");
+    assertThat(onFirstTab).hasAttribute("data-status", "sent");
+    assertThat(onFirstTab).hasClass(Pattern.compile("\\bmessage-own\\b"));
+    assertThat(bob.message("Yes please, for two")).hasCount(1);
+    assertEquals(alice.seqs(), aliceAgain.seqs(), "both tabs hold the same log");
+
+    // A recall from the first tab withdraws the message on the second one too.
+    String seq = onFirstTab.getAttribute("data-seq");
+    alice.recall(onFirstTab);
+    for (ChatTab side : List.of(alice, aliceAgain)) {
+      Locator row = side.messageWithSeq(seq);
+      assertThat(row).hasAttribute("data-status", "recalled");
+      assertThat(row.getByTestId("message-text")).hasText("You recalled a message");
+    }
+    assertThat(bob.messageWithSeq(seq).getByTestId("message-text")).hasText("Alice Liddell recalled a message");
+  }
+
+  @Test
+  @Order(3)
+  @DisplayName("a recall replaces the message on the receiver's screen live, leaving no trace of its text")
+  void recallReachesTheReceiverLive() {
+    Api.Account aliceAccount = account("alice", "Alice Liddell");
+    Api.Account bobAccount = account("bob", "Bob Cratchit");
+    api.direct(aliceAccount, bobAccount);
+    ChatTab alice = tab("alice").signIn(aliceAccount.username());
+    ChatTab bob = tab("bob").signIn(bobAccount.username());
+    alice.open("Bob Cratchit");
+    bob.open("Alice Liddell");
+
+    String secret = "The door code is 4071, keep it to yourself";
+    Locator sent = alice.send(secret);
+    assertThat(sent).hasAttribute("data-status", "sent");
+    Locator received = bob.message(secret);
+    assertThat(received).hasCount(1);
+    String seq = received.getAttribute("data-seq");
+    assertEquals(sent.getAttribute("data-seq"), seq);
+
+    alice.recall(sent);
+    Locator mine = alice.messageWithSeq(seq);
+    assertThat(mine).hasAttribute("data-status", "recalled");
+    assertThat(mine.getByTestId("message-text")).hasText("You recalled a message");
+
+    Locator theirs = bob.messageWithSeq(seq);
+    assertThat(theirs).hasAttribute("data-status", "recalled");
+    assertThat(theirs.getByTestId("message-text")).hasText("Alice Liddell recalled a message");
+    assertThat(bob.conversationItem("Alice Liddell")).containsText("Alice Liddell recalled a message");
+    assertThat(bob.messages()).hasCount(1);
+    assertFalse(bob.page().content().contains("4071"), "the recalled text is gone from the receiver's DOM");
+    assertFalse(alice.page().content().contains("4071"), "and from the sender's");
+  }
+
+  @Test
+  @Order(4)
+  @DisplayName("markup in a display name and in a message is shown as literal text and never runs")
+  void markupIsShownAsText() {
+    String displayName = "<img src=x onerror=\"window.__pwned=1\">";
+    String payload = "<script>window.__pwned=2</script><b>bold</b>";
+    String malloryName = username("mallory");
+    Api.Account bobAccount = account("bob", "Bob Cratchit");
+    ChatTab mallory = tab("mallory").register(malloryName, displayName);
+    ChatTab bob = tab("bob").signIn(bobAccount.username());
+
+    mallory.startDirectChat(bobAccount.username(), "Bob Cratchit");
+    assertThat(mallory.send(payload)).hasAttribute("data-status", "sent");
+    // In a group, the sender's name is shown above the message too.
+    long malloryId = api.get("/users?q=" + malloryName, bobAccount.token()).body().get("users").get(0).get("id").asLong();
+    api.group(bobAccount, "Book club", List.of(new Api.Account(malloryId, malloryName, null)));
+    mallory.open("Book club");
+    assertThat(mallory.send(payload)).hasAttribute("data-status", "sent");
+
+    bob.open(displayName);
+    assertLiteral(bob.title(), displayName);
+    assertLiteral(bob.conversationItem(displayName).locator(".conversation-title"), displayName);
+    assertLiteral(bob.message(payload).getByTestId("message-text"), payload);
+    bob.open("Book club");
+    assertLiteral(bob.message(payload).getByTestId("message-sender"), displayName);
+    assertLiteral(bob.message(payload).getByTestId("message-text"), payload);
+    assertLiteral(mallory.page().locator(".me-name"), displayName);
+
+    for (ChatTab side : List.of(mallory, bob)) {
+      assertEquals("undefined", side.page().evaluate("() => typeof window.__pwned"), side.label() + ": nothing ran");
+      assertThat(side.page().locator("body img, body script, body b")).hasCount(0);
+    }
+  }
+
+  @Test
+  @Order(99)
+  @DisplayName("when the node serving the tab dies, it reconnects to the other one and shows what was sent meanwhile once, in order")
+  void reconnectsAfterItsNodeDies() {
+    Api.Account aliceAccount = account("alice", "Alice Liddell");
+    Api.Account bobAccount = account("bob", "Bob Cratchit");
+    long conversation = api.direct(aliceAccount, bobAccount);
+    ChatTab alice = tab("alice").signIn(aliceAccount.username());
+    alice.open("Bob Cratchit");
+
+    assertThat(alice.connectionState()).hasAttribute("data-node", Pattern.compile(".+"));
+    BalancedCluster.Member doomed = cluster.nodeWithId(alice.connectionState().getAttribute("data-node"));
+    BalancedCluster.Member survivor = cluster.nodes().stream().filter(node -> !node.equals(doomed)).findFirst().orElseThrow();
+    String survivorId = survivor.nodeId();
+    assertNotEquals(doomed.nodeId(), survivorId);
+
+    // Bob talks to the surviving node directly, like a mobile app would after its own failover.
+    ChatClient bob = client(ChatClient.connect(survivor.port()).authenticate(bobAccount, "bob-phone"));
+    List<String> texts = new ArrayList<>();
+    texts.add("Before the outage");
+    assertEquals("ack", bob.sendMessage(conversation, "before", texts.get(0)).path("type").asText());
+    assertThat(alice.message("Before the outage")).hasCount(1);
+
+    // With the survivor paused, the tab's reconnect attempt hangs at it: "Reconnecting" stays on
+    // screen, and Bob's sends wait in the survivor's socket, committed only once it resumes.
+    List<String> pendingAcks = new ArrayList<>();
+    survivor.pause();
+    try {
+      doomed.kill();
+      assertThat(alice.connectionState()).hasAttribute("data-state", "connecting");
+      assertThat(alice.connectionState()).hasText("Reconnecting…");
+      for (int i = 1; i <= 3; i++) {
+        String text = "Sent while you were away #" + i;
+        texts.add(text);
+        pendingAcks.add(bob.send(Json.mapper().createObjectNode().put("type", "send")
+            .put("conversationId", conversation).put("clientMsgId", "away-" + i).put("text", text)));
+      }
+    } finally {
+      survivor.resume();
+    }
+    for (String id : pendingAcks) {
+      JsonNode ack = bob.replyTo(id);
+      assertEquals("ack", ack.path("type").asText(), "send during the outage: " + ack);
+    }
+
+    LocatorAssertions.HasAttributeOptions reconnect = new LocatorAssertions.HasAttributeOptions().setTimeout(RECONNECT_TIMEOUT_MS);
+    assertThat(alice.connectionState()).hasAttribute("data-state", "connected", reconnect);
+    assertThat(alice.connectionState()).hasAttribute("data-node", survivorId, reconnect);
+
+    // Live again, both ways.
+    texts.add("Back online?");
+    assertEquals("ack", bob.sendMessage(conversation, "after", "Back online?").path("type").asText());
+    texts.add("Yes, all caught up");
+    assertThat(alice.send("Yes, all caught up")).hasAttribute("data-status", "sent");
+
+    assertThat(alice.messages()).hasCount(texts.size());
+    assertEquals(texts, alice.texts(), "every message once, in send order");
+    List<String> seqs = alice.seqs();
+    assertEquals(IntStream.rangeClosed(1, texts.size()).mapToObj(Integer::toString).toList(), seqs);
+    assertEquals(seqs.size(), new HashSet<>(seqs).size(), "distinct seqs");
+    assertFalse(doomed.isAlive());
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  private ChatTab tab(String label) {
+    ChatTab tab = ChatTab.open(browser, cluster.url(), label,
+        new Browser.NewContextOptions().setViewportSize(1280, 800), UI_TIMEOUT_MS);
+    tabs.add(tab);
+    return tab;
+  }
+
+  private ChatClient client(ChatClient client) {
+    clients.add(client);
+    return client;
+  }
+
+  private static String username(String prefix) {
+    return prefix + "_" + UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  /** A user made through the HTTP API (for tests that are not about registering). */
+  private static Api.Account account(String prefix, String displayName) {
+    String username = username(prefix);
+    Api.Response created = api.post("/users", null, Json.mapper().createObjectNode()
+        .put("username", username).put("password", ChatTab.PASSWORD).put("displayName", displayName));
+    assertEquals(201, created.status(), "register " + username + ": " + created);
+    return new Api.Account(created.body().get("id").asLong(), username, api.login(username, ChatTab.PASSWORD));
+  }
+
+  /** The node shows {@code text} as text: same textContent, and no element was made from it. */
+  private static void assertLiteral(Locator node, String text) {
+    assertThat(node).hasCount(1);
+    assertEquals(text, node.textContent());
+    assertThat(node.locator("img, script, b")).hasCount(0);
+  }
+}
