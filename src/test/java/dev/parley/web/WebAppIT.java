@@ -30,6 +30,7 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -47,6 +48,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class WebAppIT {
 
+  /** For machines without Chromium: {@code -Dparley.skipBrowser=true}. */
+  private static final boolean SKIP = Boolean.getBoolean("parley.skipBrowser");
   private static final Path CHROMIUM = Paths.get("/usr/bin/chromium");
   /** Every wait in the browser: generous for a loaded CI machine, far below a hang. */
   private static final double UI_TIMEOUT_MS = 15_000;
@@ -79,7 +82,13 @@ class WebAppIT {
 
   @BeforeAll
   static void startClusterAndBrowser() {
-    assumeFalse(Boolean.getBoolean("parley.skipBrowser"), "browser tests skipped (-Dparley.skipBrowser=true)");
+    if (SKIP) {
+      return;
+    }
+    if (!Files.isExecutable(CHROMIUM)) {
+      throw new IllegalStateException(CHROMIUM + " is missing: install Debian's chromium (scripts/test.sh does), "
+          + "or skip these tests with -Dparley.skipBrowser=true");
+    }
     cluster = BalancedCluster.up(2);
     api = new Api(cluster.url());
     playwright = Playwright.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
@@ -105,6 +114,12 @@ class WebAppIT {
         cluster.close();
       }
     }
+  }
+
+  /** Each test reports as skipped (rather than the class vanishing from the report). */
+  @BeforeEach
+  void browserAvailable() {
+    assumeFalse(SKIP, "browser tests skipped (-Dparley.skipBrowser=true)");
   }
 
   @AfterEach
@@ -356,7 +371,10 @@ class WebAppIT {
 
   /** A user made through the HTTP API (for tests that are not about registering). */
   private static Api.Account account(String prefix, String displayName) {
-    String username = username(prefix);
+    return accountNamed(username(prefix), displayName);
+  }
+
+  private static Api.Account accountNamed(String username, String displayName) {
     Api.Response created = api.post("/users", null, Json.mapper().createObjectNode()
         .put("username", username).put("password", ChatTab.PASSWORD).put("displayName", displayName));
     assertEquals(201, created.status(), "register " + username + ": " + created);
