@@ -183,6 +183,8 @@ class WebAppIT {
     bob.open("Alice Liddell");
     assertThat(bob.send("Sure, the usual place")).hasAttribute("data-status", "sent");
     assertThat(alice.message("Sure, the usual place")).hasCount(1);
+    // Alice's tab marks what she saw as read (Bob sees "Seen") before she goes back to the list.
+    assertThat(bob.message("Sure, the usual place").getByTestId("receipt")).hasText("Seen");
     alice.showList();
 
     // A third context: the same user on another device, signed in with the login form.
