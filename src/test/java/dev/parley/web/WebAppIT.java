@@ -5,14 +5,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
 import com.microsoft.playwright.assertions.LocatorAssertions;
 import com.microsoft.playwright.assertions.PlaywrightAssertions;
+import com.microsoft.playwright.options.ColorScheme;
+import com.microsoft.playwright.options.ScreenshotAnimations;
+import com.microsoft.playwright.options.ScreenshotCaret;
 import dev.parley.protocol.Json;
 import dev.parley.testing.Api;
 import dev.parley.testing.BalancedCluster;
@@ -291,6 +297,74 @@ class WebAppIT {
   }
 
   @Test
+  @Order(50)
+  @DisplayName("with -Dparley.screenshots=true, pictures of the main screens are written to docs/screenshots")
+  void screenshots() {
+    assumeTrue(Boolean.getBoolean("parley.screenshots"), "screenshots only with -Dparley.screenshots=true");
+    // Plain usernames read better in pictures, and this run's database has none of them yet.
+    Api.Account alice = accountNamed("alice", "Alice Martin");
+    Api.Account bob = accountNamed("bob", "Bob Chen");
+    Api.Account carol = accountNamed("carol", "Carol Diaz");
+    Api.Account dave = accountNamed("dave", "Dave Okafor");
+    ChatClient aliceApp = mobileApp(alice);
+    ChatClient bobApp = mobileApp(bob);
+    ChatClient carolApp = mobileApp(carol);
+    ChatClient daveApp = mobileApp(dave);
+
+    long hike = api.group(alice, "Weekend hike", List.of(bob, carol, dave));
+    say(aliceApp, hike, "Route for Saturday: https://example.com/trails/ridge-loop");
+    say(bobApp, hike, "Looks great. I'll bring the map and the first-aid kit.");
+    JsonNode wrongChat = say(carolApp, hike, "Can you pick up my parcel on the way home?");
+    JsonNode offTopic = say(daveApp, hike, "Selling my old boots, size 44, message me!");
+    say(carolApp, hike, "I can drive two people from the station.");
+    assertEquals("ack", carolApp.request(command("recall").put("messageId", wrongChat.get("messageId").asLong())).path("type").asText());
+    assertEquals("ack", aliceApp.request(command("revoke").put("messageId", offTopic.get("messageId").asLong())
+        .put("reason", "off-topic")).path("type").asText());
+
+    long withCarol = api.direct(carol, alice);
+    say(carolApp, withCarol, "Did you get the tickets?");
+    say(carolApp, withCarol, "No rush, tomorrow is fine");
+
+    long withBob = api.direct(bob, alice);
+    say(bobApp, withBob, "Hey Alice! Are we still on for Saturday?");
+    say(aliceApp, withBob, "Yes! Snacks are packed already");
+    say(bobApp, withBob, "Great. The forecast says sunny, 22 °C.");
+    JsonNode last = say(aliceApp, withBob, "Perfect. Meet at the trailhead at 8?");
+
+    Path dir = Path.of("docs", "screenshots");
+    ChatTab signIn = tab("sign-in");
+    assertThat(signIn.page().getByTestId("login-submit")).isVisible();
+    picture(signIn, dir.resolve("sign-in.png"));
+
+    ChatTab light = tab("light").signIn("alice");
+    ChatTab dark = tab("dark", new Browser.NewContextOptions().setViewportSize(1280, 800).setColorScheme(ColorScheme.DARK))
+        .signIn("alice");
+    ChatTab phone = tab("phone", new Browser.NewContextOptions().setViewportSize(390, 844).setDeviceScaleFactor(2)
+        .setIsMobile(true).setHasTouch(true)).signIn("alice");
+    assertThat(phone.unreadBadge("Carol Diaz")).hasText("2");
+    picture(phone, dir.resolve("phone-list.png"));
+
+    for (ChatTab side : List.of(light, dark, phone)) {
+      side.open("Bob Chen");
+      assertThat(side.messages()).hasCount(4);
+    }
+    // Bob reads while Alice looks: her tabs show "Seen" under her last message.
+    bobApp.request(command("read").put("conversationId", withBob).put("seq", last.get("seq").asLong()));
+    for (ChatTab side : List.of(light, dark, phone)) {
+      assertThat(side.page().getByTestId("receipt")).hasCount(1);
+    }
+    picture(light, dir.resolve("chat-light.png"));
+    picture(dark, dir.resolve("chat-dark.png"));
+    picture(phone, dir.resolve("phone-chat.png"));
+
+    light.open("Weekend hike");
+    assertThat(light.messages()).hasCount(5);
+    assertThat(light.page().locator("[data-testid=message][data-status=recalled]")).hasCount(1);
+    assertThat(light.page().locator("[data-testid=message][data-status=revoked]")).hasCount(1);
+    picture(light, dir.resolve("group-withdrawn.png"));
+  }
+
+  @Test
   @Order(99)
   @DisplayName("when the node serving the tab dies, it reconnects to the other one and shows what was sent meanwhile once, in order")
   void reconnectsAfterItsNodeDies() {
@@ -356,10 +430,36 @@ class WebAppIT {
   // ---------------------------------------------------------------------------------------------
 
   private ChatTab tab(String label) {
-    ChatTab tab = ChatTab.open(browser, cluster.url(), label,
-        new Browser.NewContextOptions().setViewportSize(1280, 800), UI_TIMEOUT_MS);
+    return tab(label, new Browser.NewContextOptions().setViewportSize(1280, 800));
+  }
+
+  private ChatTab tab(String label, Browser.NewContextOptions options) {
+    ChatTab tab = ChatTab.open(browser, cluster.url(), label, options, UI_TIMEOUT_MS);
     tabs.add(tab);
     return tab;
+  }
+
+  /** Another client of the cluster (a phone app, say), through the load balancer. */
+  private ChatClient mobileApp(Api.Account account) {
+    return client(ChatClient.connectFromPage(cluster.lbPort(), cluster.url()).authenticate(account, "phone"));
+  }
+
+  private static ObjectNode command(String type) {
+    return Json.mapper().createObjectNode().put("type", type);
+  }
+
+  /** Sends {@code text} and returns the ack. */
+  private static JsonNode say(ChatClient client, long conversationId, String text) {
+    JsonNode ack = client.sendMessage(conversationId, UUID.randomUUID().toString(), text);
+    assertEquals("ack", ack.path("type").asText(), "send: " + ack);
+    return ack;
+  }
+
+  /** A still picture: no pointer hovering anything, no caret, animations finished. */
+  private static void picture(ChatTab tab, Path file) {
+    tab.page().mouse().move(0, tab.page().viewportSize().height - 1);
+    tab.page().screenshot(new Page.ScreenshotOptions().setPath(file)
+        .setAnimations(ScreenshotAnimations.DISABLED).setCaret(ScreenshotCaret.HIDE));
   }
 
   private ChatClient client(ChatClient client) {
