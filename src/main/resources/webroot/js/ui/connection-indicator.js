@@ -14,6 +14,8 @@ export function createConnectionIndicator(session) {
     attrs: { type: 'button', 'aria-live': 'polite' },
     on: { click: () => session.reconnectNow() },
   }, [h('span', { class: 'connection-dot', attrs: { 'aria-hidden': 'true' } }), label]);
+  // The node that serves this tab, from its auth ack: for support, and for tests that stop it.
+  session.socket.on('authenticated', (ack) => { element.dataset.node = ack.node ?? ''; });
 
   function update() {
     const state = session.store.connection;
