@@ -4,6 +4,7 @@
 # an idle authenticated connection costs. Everything it starts, it stops.
 #
 #   bench/run.sh [pairs=200] [messages=250] [window=16] [idle=5000]
+#   PARLEY_BENCH_NODES=1 bench/run.sh ...     one node instead of two
 #
 # The per-connection rate limit is raised for the run (PARLEY_RATE_PER_SECOND) because each
 # load connection sends far faster than a person; everything else is the shipped default.
@@ -21,8 +22,10 @@ psql -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -d postgres -qc "DROP DATABASE IF
 export PARLEY_RUN_DIR=$ROOT/run/bench PARLEY_DB_NAME=$DB PARLEY_LB_PORT=18180 PARLEY_NODE_PORT_BASE=18181 \
        PARLEY_CLUSTER_PORT_BASE=15901 PARLEY_CLUSTER_NAME=parley-bench-$$ \
        PARLEY_RATE_PER_SECOND=1000000 PARLEY_RATE_BURST=1000000 PARLEY_PASSWORD_ITERATIONS=1000
+NODES=${PARLEY_BENCH_NODES:-2}
 trap '"$ROOT/scripts/cluster.sh" down' EXIT
-"$ROOT/scripts/cluster.sh" up 2
+"$ROOT/scripts/cluster.sh" up "$NODES"
 pids=$(awk '/^node/ {print $2}' "$PARLEY_RUN_DIR/pids" | paste -sd,)
+addresses=$(awk '/^node/ {print "127.0.0.1:" $3}' "$PARLEY_RUN_DIR/pids" | paste -sd,)
 java -cp "target/test-classes:target/classes:$(cat target/bench.classpath)" dev.parley.bench.ChatLoad \
-  nodes=127.0.0.1:18181,127.0.0.1:18182 pids="$pids" "$@"
+  nodes="$addresses" pids="$pids" "$@"

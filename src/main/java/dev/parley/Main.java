@@ -22,17 +22,20 @@ public final class Main {
       System.exit(2);
       return;
     }
-    ParleyNode.start(config)
-        .onSuccess(node -> Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-          try {
-            node.close().get(20, java.util.concurrent.TimeUnit.SECONDS);
-          } catch (Exception e) {
-            LOG.warn("shutdown did not complete cleanly: {}", e.toString());
-          }
-        }, "parley-shutdown")))
-        .onFailure(failure -> {
-          LOG.error("Parley could not start: {}", failure.getMessage(), failure);
-          System.exit(1);
-        });
+    ParleyNode.start(config).whenComplete((node, failure) -> {
+      if (failure != null) {
+        Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+            ? failure.getCause() : failure;
+        LOG.error("Parley could not start: {}", cause.getMessage(), cause);
+        System.exit(1);
+      }
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        try {
+          node.close().get(20, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception e) {
+          LOG.warn("shutdown did not complete cleanly: {}", e.toString());
+        }
+      }, "parley-shutdown"));
+    });
   }
 }

@@ -27,6 +27,7 @@ import java.util.HashSet;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,9 +57,17 @@ public final class ParleyNode {
     this.sessionsDeployment = sessionsDeployment;
   }
 
-  public static Future<ParleyNode> start(AppConfig config) {
-    return createVertx(config).compose(vertx -> deploy(vertx, config).recover(failure ->
-        vertx.close().transform(closed -> Future.failedFuture(failure))));
+  /**
+   * Starts a node. On failure Vertx is closed (from a plain thread: its own event loops cannot
+   * wait for their own shutdown) and the returned future fails with the original cause.
+   */
+  public static CompletableFuture<ParleyNode> start(AppConfig config) {
+    return createVertx(config).toCompletionStage().toCompletableFuture().thenCompose(vertx ->
+        deploy(vertx, config).toCompletionStage().toCompletableFuture()
+            .exceptionallyComposeAsync(failure -> vertx.close().toCompletionStage().toCompletableFuture()
+                .handle((closed, ignored) -> {
+                  throw failure instanceof CompletionException wrapped ? wrapped : new CompletionException(failure);
+                })));
   }
 
   private static Future<Vertx> createVertx(AppConfig config) {

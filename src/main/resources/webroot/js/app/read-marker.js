@@ -11,7 +11,7 @@ const SETTLE_MS = 200;
 export class ReadMarker {
   #store;
   #socket;
-  #timer = null;
+  #timers = new Map(); // conversationId -> pending settle timer
   #inflight = new Map(); // conversationId -> seq being marked
   #listeners = new AbortController();
 
@@ -28,32 +28,44 @@ export class ReadMarker {
     return this.#store.selectedId === id && document.visibilityState === 'visible' && document.hasFocus();
   }
 
+  /**
+   * Called whenever what the user sees may have changed. Captures the conversation and the
+   * cursor now, while the user is looking, so that leaving the conversation before the settle
+   * time still marks what they saw (and nothing that arrives after they left).
+   */
   schedule() {
-    clearTimeout(this.#timer);
-    this.#timer = setTimeout(() => this.#markSelected(), SETTLE_MS);
+    const conversation = this.#store.selected;
+    if (!conversation || !this.isViewing(conversation.id)) return;
+    const id = conversation.id;
+    const seq = conversation.seqs.cursor;
+    clearTimeout(this.#timers.get(id));
+    this.#timers.set(id, setTimeout(() => {
+      this.#timers.delete(id);
+      this.#mark(id, seq);
+    }, SETTLE_MS));
   }
 
   dispose() {
-    clearTimeout(this.#timer);
+    this.#timers.forEach((timer) => clearTimeout(timer));
+    this.#timers.clear();
     this.#listeners.abort();
   }
 
-  async #markSelected() {
-    const conversation = this.#store.selected;
-    if (!conversation || !this.isViewing(conversation.id)) return;
-    const seq = conversation.seqs.cursor;
-    if (seq < 1 || seq <= conversation.lastReadSeq || (this.#inflight.get(conversation.id) ?? 0) >= seq) return;
-    this.#store.clearUnreadLocally(conversation.id);
-    this.#inflight.set(conversation.id, seq);
+  async #mark(id, seq) {
+    const conversation = this.#store.get(id);
+    if (!conversation) return;
+    if (seq < 1 || seq <= conversation.lastReadSeq || (this.#inflight.get(id) ?? 0) >= seq) return;
+    this.#store.clearUnreadLocally(id);
+    this.#inflight.set(id, seq);
     try {
-      const ack = await this.#socket.command('read', { conversationId: conversation.id, seq }, { queue: false });
-      this.#store.replaceCounts(conversation.id, { unread: ack.unread, lastReadSeq: ack.lastReadSeq });
+      const ack = await this.#socket.command('read', { conversationId: id, seq }, { queue: false });
+      this.#store.replaceCounts(id, { unread: ack.unread, lastReadSeq: ack.lastReadSeq });
     } catch {
       // Not connected or refused: the marker did not move; we try again on the next
       // focus, message or reconnect, since lastReadSeq still lags the cursor.
       this.#store.changed(Topic.LIST);
     } finally {
-      if (this.#inflight.get(conversation.id) === seq) this.#inflight.delete(conversation.id);
+      if (this.#inflight.get(id) === seq) this.#inflight.delete(id);
     }
   }
 }

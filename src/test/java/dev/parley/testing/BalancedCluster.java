@@ -2,8 +2,6 @@ package dev.parley.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,9 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.IntStream;
 
 /**
  * Parley nodes ({@code java -jar target/parley.jar}) behind nginx, started and stopped with
@@ -104,12 +100,12 @@ public final class BalancedCluster implements AutoCloseable {
     BalancedCluster cluster;
     try {
       Path runDir = Files.createTempDirectory("parley-cluster");
-      int lbPort = freePorts(1);
+      int lbPort = TestCluster.freePorts(1);
       cluster = new BalancedCluster(database, runDir, lbPort, Map.of(
           "PARLEY_RUN_DIR", runDir.toString(),
           "PARLEY_LB_PORT", Integer.toString(lbPort),
-          "PARLEY_NODE_PORT_BASE", Integer.toString(freePorts(nodes)),
-          "PARLEY_CLUSTER_PORT_BASE", Integer.toString(freePorts(nodes)),
+          "PARLEY_NODE_PORT_BASE", Integer.toString(TestCluster.freePorts(nodes)),
+          "PARLEY_CLUSTER_PORT_BASE", Integer.toString(TestCluster.freePorts(nodes)),
           "PARLEY_DB_NAME", database.name(),
           "PARLEY_CLUSTER_NAME", "balanced-" + UUID.randomUUID(),
           // A low PBKDF2 cost keeps sign-ups fast; the hashing code path is the production one.
@@ -167,31 +163,6 @@ public final class BalancedCluster implements AutoCloseable {
     List<Member> survivors = members.stream().filter(Member::isAlive).toList();
     if (code != 0 || !survivors.isEmpty()) {
       throw new IllegalStateException("scripts/cluster.sh down exited with " + code + "; still running: " + survivors);
-    }
-  }
-
-  /**
-   * The first of {@code count} consecutive ports that are free now, below Linux's ephemeral range
-   * (32768 and up). cluster.sh binds base, base + 1 ...; a port in the ephemeral range (what
-   * {@code new ServerSocket(0)} hands out) may meanwhile become the local port of some outgoing
-   * connection, the nodes' own database connections included, and the node bound to it fails.
-   */
-  static int freePorts(int count) {
-    for (int attempt = 0; attempt < 200; attempt++) {
-      int base = ThreadLocalRandom.current().nextInt(20_000, 32_000 - count);
-      if (IntStream.range(base, base + count).allMatch(BalancedCluster::isFree)) {
-        return base;
-      }
-    }
-    throw new IllegalStateException("no " + count + " consecutive free ports below 32000");
-  }
-
-  private static boolean isFree(int port) {
-    try (ServerSocket socket = new ServerSocket()) {
-      socket.bind(new InetSocketAddress("127.0.0.1", port));
-      return true;
-    } catch (IOException taken) {
-      return false;
     }
   }
 

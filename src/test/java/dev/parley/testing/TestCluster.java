@@ -65,7 +65,7 @@ public final class TestCluster implements AutoCloseable {
   public static TestCluster start(int size, Settings settings) {
     TestCluster cluster = new TestCluster(TestDatabase.create());
     String name = "parley-test-" + UUID.randomUUID();
-    int clusterBase = freePort();
+    int clusterBase = freePorts(size + 2);
     // Room for process nodes started later: they join through the in-JVM members.
     List<String> members = IntStream.range(0, size + 2).mapToObj(i -> "127.0.0.1:" + (clusterBase + i)).toList();
     cluster.clusterName = name;
@@ -75,7 +75,7 @@ public final class TestCluster implements AutoCloseable {
       for (int i = 0; i < size; i++) {
         int httpPort = freePort();
         AppConfig config = config(cluster.database.name(), httpPort, clusterBase + i, members, name, settings);
-        cluster.nodes.add(await(ParleyNode.start(config).toCompletionStage().toCompletableFuture(), 120));
+        cluster.nodes.add(await(ParleyNode.start(config), 120));
         cluster.httpPorts.add(httpPort);
       }
     } catch (RuntimeException e) {
@@ -144,12 +144,33 @@ public final class TestCluster implements AutoCloseable {
     database.close();
   }
 
+  /** A port that is free now, below the ephemeral range (see {@link #freePorts}). */
   public static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      socket.setReuseAddress(true);
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
+    return freePorts(1);
+  }
+
+  /**
+   * The first of {@code count} consecutive ports that are free now, below Linux's ephemeral range
+   * (32768 and up). A port in that range (what {@code new ServerSocket(0)} hands out) may meanwhile
+   * become the local port of some outgoing connection, the nodes' own database connections
+   * included, and the node that later binds it fails.
+   */
+  public static int freePorts(int count) {
+    for (int attempt = 0; attempt < 200; attempt++) {
+      int base = java.util.concurrent.ThreadLocalRandom.current().nextInt(20_000, 32_000 - count);
+      if (IntStream.range(base, base + count).allMatch(TestCluster::isFree)) {
+        return base;
+      }
+    }
+    throw new IllegalStateException("no " + count + " consecutive free ports below 32000");
+  }
+
+  private static boolean isFree(int port) {
+    try (ServerSocket socket = new ServerSocket()) {
+      socket.bind(new java.net.InetSocketAddress("127.0.0.1", port));
+      return true;
+    } catch (IOException taken) {
+      return false;
     }
   }
 
