@@ -57,7 +57,7 @@ public final class ConversationStore {
       WHERE m.user_id = $1 AND ($2::bigint[] IS NULL OR c.id = ANY ($2))
       ORDER BY c.last_activity DESC, c.id DESC""";
   private static final String SUMMARY_MEMBERS = """
-      SELECT m.conversation_id, u.id, u.username, u.display_name, m.role, u.last_seen, m.last_read_seq,
+      SELECT m.conversation_id, u.id, u.username, u.display_name, m.role, u.last_seen,
              EXISTS (SELECT 1 FROM presence p WHERE p.user_id = u.id) AS online
       FROM members m JOIN users u ON u.id = m.user_id
       WHERE m.conversation_id = ANY ($1)
@@ -199,7 +199,7 @@ public final class ConversationStore {
       boolean online = row.getBoolean("online");
       members.computeIfAbsent(row.getLong("conversation_id"), id -> new ArrayList<>()).add(new MemberView(
           row.getLong("id"), row.getString("username"), row.getString("display_name"), row.getString("role"),
-          online, online ? null : row.getLong("last_seen"), row.getLong("last_read_seq")));
+          online, online ? null : row.getLong("last_seen")));
     }
     Map<Long, Events.Message> lastMessages = new HashMap<>();
     for (Row row : lastMessageRows) {

@@ -197,10 +197,6 @@ class OfflineAndSyncIT {
       JsonNode receipt = alicePhone.await(event("receipt", conversation));
       assertEquals(bob.id(), receipt.get("userId").asLong());
       assertEquals(2, receipt.get("lastReadSeq").asLong());
-      // After a reload, the summary tells the same: bob's marker is in his member entry.
-      for (JsonNode member : api.get("/conversations", alice.token()).body().get("conversations").get(0).get("members")) {
-        assertEquals(member.get("userId").asLong() == bob.id() ? 2 : 0, member.get("lastReadSeq").asLong());
-      }
 
       // Backwards: acks the current values, emits nothing. Beyond lastSeq: clamped.
       JsonNode back = bob2.request(cmd("read").put("conversationId", conversation).put("seq", 1));
