@@ -155,7 +155,7 @@ public final class ParleyNode {
       @Override
       public void memberRemoved(MembershipEvent event) {
         String gone = event.getMember().getUuid().toString();
-        presence.dropNode(gone).onFailure(failure -> LOG.warn("could not drop connections of node {}", gone, failure));
+        presence.nodeLeft(gone).onFailure(failure -> LOG.warn("could not drop connections of node {}", gone, failure));
       }
     });
   }

@@ -77,6 +77,11 @@ public final class PresenceTracker {
         .onFailure(failure -> LOG.warn("presence update for user {} failed", userId, failure));
   }
 
+  /** Another node left the cluster or died. A node that is stopping itself leaves this to the survivors. */
+  public Future<Void> nodeLeft(String node) {
+    return stopping ? Future.succeededFuture() : dropNode(node);
+  }
+
   /** Forgets every connection a node held (it left or died); its users' peers learn who went offline. */
   public Future<Void> dropNode(String node) {
     long now = System.currentTimeMillis();
