@@ -71,7 +71,7 @@ public final class DeliveryBatchCodec implements MessageCodec<DeliveryBatch, Del
     if (length < 0) {
       return null;
     }
-    String value = buffer.getString(at[0], at[0] + length, "UTF-8");
+    String value = new String(buffer.getBytes(at[0], at[0] + length), StandardCharsets.UTF_8);
     at[0] += length;
     return value;
   }
