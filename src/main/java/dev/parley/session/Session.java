@@ -145,6 +145,16 @@ final class Session {
       close(CloseCode.TOO_BIG, "message over 64 KiB");
       return;
     }
+    try {
+      dispatch(text);
+    } catch (RuntimeException bug) {
+      // Every command gets an answer, and no stack trace reaches the client.
+      LOG.error("frame from connection {} failed", connectionId, bug);
+      writeNow(error(null, new ChatException(ErrorCode.INTERNAL, "internal error")));
+    }
+  }
+
+  private void dispatch(String text) {
     switch (state) {
       case AWAITING_AUTH -> handleAuthFrame(text);
       case AUTHENTICATING -> {
