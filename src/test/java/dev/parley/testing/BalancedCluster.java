@@ -100,12 +100,14 @@ public final class BalancedCluster implements AutoCloseable {
     BalancedCluster cluster;
     try {
       Path runDir = Files.createTempDirectory("parley-cluster");
-      int lbPort = TestCluster.freePorts(1);
+      // One block: the balancer, then the nodes' HTTP ports, then their Hazelcast ports.
+      int block = TestCluster.freePorts(1 + 2 * nodes);
+      int lbPort = block;
       cluster = new BalancedCluster(database, runDir, lbPort, Map.of(
           "PARLEY_RUN_DIR", runDir.toString(),
           "PARLEY_LB_PORT", Integer.toString(lbPort),
-          "PARLEY_NODE_PORT_BASE", Integer.toString(TestCluster.freePorts(nodes)),
-          "PARLEY_CLUSTER_PORT_BASE", Integer.toString(TestCluster.freePorts(nodes)),
+          "PARLEY_NODE_PORT_BASE", Integer.toString(block + 1),
+          "PARLEY_CLUSTER_PORT_BASE", Integer.toString(block + 1 + nodes),
           "PARLEY_DB_NAME", database.name(),
           "PARLEY_CLUSTER_NAME", "balanced-" + UUID.randomUUID(),
           // A low PBKDF2 cost keeps sign-ups fast; the hashing code path is the production one.

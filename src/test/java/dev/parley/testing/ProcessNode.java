@@ -24,12 +24,12 @@ public final class ProcessNode {
     this.log = log;
   }
 
-  static ProcessNode start(String database, String clusterName, List<String> members, TestCluster.Settings settings) {
+  static ProcessNode start(String database, String clusterName, List<String> members, TestCluster.Settings settings,
+                           int port, String clusterMember) {
     String jar = System.getProperty("parley.jar", "target/parley.jar");
     if (!new File(jar).exists()) {
       throw new IllegalStateException(jar + " is missing: process nodes run the packaged jar (mvn verify builds it)");
     }
-    int port = TestCluster.freePort();
     try {
       Path log = Files.createTempFile("parley-node-", ".log");
       ProcessBuilder builder = new ProcessBuilder(javaBinary(), "-Xmx256m", "-jar", jar)
@@ -46,7 +46,7 @@ public final class ProcessNode {
       env.put("PARLEY_CLUSTER", "true");
       env.put("PARLEY_CLUSTER_NAME", clusterName);
       env.put("PARLEY_CLUSTER_MEMBERS", String.join(",", members));
-      env.put("PARLEY_CLUSTER_PORT", members.get(members.size() - 1).split(":")[1]);
+      env.put("PARLEY_CLUSTER_PORT", clusterMember.split(":")[1]);
       env.put("PARLEY_RECALL_WINDOW_S", Long.toString(settings.recallWindow().toSeconds()));
       env.put("PARLEY_RATE_PER_SECOND", Integer.toString(settings.ratePerSecond()));
       env.put("PARLEY_RATE_BURST", Integer.toString(settings.rateBurst()));

@@ -56,6 +56,7 @@ public final class TestCluster implements AutoCloseable {
   private String clusterName;
   private List<String> members;
   private Settings settings;
+  private java.util.Deque<Integer> spareHttpPorts;
   private final List<ProcessNode> processes = new ArrayList<>();
 
   public static TestCluster start(int size) {
@@ -65,16 +66,19 @@ public final class TestCluster implements AutoCloseable {
   public static TestCluster start(int size, Settings settings) {
     TestCluster cluster = new TestCluster(TestDatabase.create());
     String name = "parley-test-" + UUID.randomUUID();
-    int clusterBase = freePorts(size + 2);
-    // Room for process nodes started later: they join through the in-JVM members.
-    List<String> members = IntStream.range(0, size + 2).mapToObj(i -> "127.0.0.1:" + (clusterBase + i)).toList();
+    // One block of ports, so no pick can land on another's: Hazelcast ports first (with room for
+    // two process nodes started later), then HTTP ports in the same order.
+    int slots = size + 2;
+    int block = freePorts(2 * slots);
+    List<String> members = IntStream.range(0, slots).mapToObj(i -> "127.0.0.1:" + (block + i)).toList();
     cluster.clusterName = name;
     cluster.members = members;
     cluster.settings = settings;
+    cluster.spareHttpPorts = new java.util.ArrayDeque<>(IntStream.range(size, slots).map(i -> block + slots + i).boxed().toList());
     try {
       for (int i = 0; i < size; i++) {
-        int httpPort = freePort();
-        AppConfig config = config(cluster.database.name(), httpPort, clusterBase + i, members, name, settings);
+        int httpPort = block + slots + i;
+        AppConfig config = config(cluster.database.name(), httpPort, block + i, members, name, settings);
         cluster.nodes.add(await(ParleyNode.start(config), 120));
         cluster.httpPorts.add(httpPort);
       }
@@ -121,7 +125,8 @@ public final class TestCluster implements AutoCloseable {
    * cluster, so that a test can kill it abruptly.
    */
   public ProcessNode startProcessNode() {
-    ProcessNode node = ProcessNode.start(database.name(), clusterName, members, settings);
+    ProcessNode node = ProcessNode.start(database.name(), clusterName, members, settings, spareHttpPorts.pop(),
+        members.get(members.size() - processes.size() - 1));
     processes.add(node);
     return node;
   }
@@ -142,11 +147,6 @@ public final class TestCluster implements AutoCloseable {
       }
     }
     database.close();
-  }
-
-  /** A port that is free now, below the ephemeral range (see {@link #freePorts}). */
-  public static int freePort() {
-    return freePorts(1);
   }
 
   /**
