@@ -64,7 +64,12 @@ public final class TestCluster implements AutoCloseable {
   }
 
   public static TestCluster start(int size, Settings settings) {
-    TestCluster cluster = new TestCluster(TestDatabase.create());
+    return start(size, settings, TestDatabase.create());
+  }
+
+  /** Starts nodes on the given database, which need not exist yet: the first node creates it. */
+  public static TestCluster start(int size, Settings settings, TestDatabase database) {
+    TestCluster cluster = new TestCluster(database);
     String name = "parley-test-" + UUID.randomUUID();
     // One block of ports, so no pick can land on another's: Hazelcast ports first (with room for
     // two process nodes started later), then HTTP ports in the same order.

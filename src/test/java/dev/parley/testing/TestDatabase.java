@@ -24,9 +24,27 @@ public final class TestDatabase implements AutoCloseable {
   }
 
   public static TestDatabase create() {
-    String name = "parley_it_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-    admin("CREATE DATABASE " + name);
-    return new TestDatabase(name);
+    TestDatabase database = reserve();
+    admin("CREATE DATABASE " + database.name);
+    return database;
+  }
+
+  /** A fresh name only: the database does not exist until someone creates it. Dropped on close. */
+  public static TestDatabase reserve() {
+    return new TestDatabase("parley_it_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12));
+  }
+
+  /** Whether the database exists now. */
+  public boolean exists() {
+    try (Connection c = DriverManager.getConnection(url("postgres"), USER, PASSWORD);
+         var s = c.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
+      s.setString(1, name);
+      try (var rs = s.executeQuery()) {
+        return rs.next();
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   public String name() {
