@@ -104,66 +104,77 @@ $$;
 -- for many sends. Inputs are parallel arrays; the result has one row per input, by index.
 -- Outcomes: 'appended' (members is set on the first appended row of each conversation),
 -- 'duplicate' (the first message with this sender and clientMsgId, as stored), 'not_member'.
+-- Set-based on purpose, and shaped so its cost follows the batch, not the log:
+-- - the duplicate check probes the (sender_id, client_msg_id) index per input row (LATERAL with
+--   LIMIT 1, which the planner cannot flatten into a join that scans every message when its
+--   statistics are stale);
+-- - message ids are drawn where seqs are numbered, so the result need not join the INSERT's
+--   output back (a nested loop the planner picks when it guesses one row per CTE: quadratic).
 CREATE FUNCTION append_messages(p_conversation bigint[], p_sender bigint[], p_client text[], p_text text[])
 RETURNS TABLE (o_idx int, o_outcome text, o_conversation_id bigint, o_message_id bigint, o_seq bigint,
                o_ts bigint, o_members bigint[])
 LANGUAGE plpgsql AS $$
 DECLARE
-  v_ts      bigint := (extract(epoch FROM clock_timestamp()) * 1000)::bigint;
-  v_conv    bigint := NULL;
-  v_seq     bigint;
-  v_start   bigint;
-  v_members bigint[];
-  v_first   boolean;
-  v_prior   record;
-  r         record;
+  v_ts bigint := (extract(epoch FROM clock_timestamp()) * 1000)::bigint;
 BEGIN
   -- Lock the batch's conversations in id order: a batch from another node that shares one
-  -- waits here rather than deadlocking, and seqs are handed out one writer at a time.
+  -- waits here rather than deadlocking, and seqs are handed out one writer at a time. The next
+  -- statement takes a fresh snapshot, so it sees the lastSeq left by whoever held the lock before.
   PERFORM 1 FROM conversations c WHERE c.id = ANY (p_conversation) ORDER BY c.id FOR UPDATE;
 
-  FOR r IN
-    SELECT u.i::int AS i, u.conv, u.sender, u.client, u.txt
+  RETURN QUERY
+  WITH input AS (
+    SELECT u.i::int AS i, u.conv, u.sender, u.client, u.txt,
+           first_value(u.i::int) OVER (PARTITION BY u.sender, u.client ORDER BY u.i) AS first_i
     FROM unnest(p_conversation, p_sender, p_client, p_text) WITH ORDINALITY AS u (conv, sender, client, txt, i)
-    ORDER BY u.conv, u.i
-  LOOP
-    IF r.conv IS DISTINCT FROM v_conv THEN
-      IF v_conv IS NOT NULL AND v_seq > v_start THEN
-        UPDATE conversations SET last_seq = v_seq, last_activity = v_ts WHERE id = v_conv;
-      END IF;
-      v_conv := r.conv;
-      SELECT c.last_seq INTO v_seq FROM conversations c WHERE c.id = r.conv;
-      v_start := v_seq;
-      SELECT array_agg(m.user_id) INTO v_members FROM members m WHERE m.conversation_id = r.conv;
-      v_first := true;
-    END IF;
-
-    -- Seen before (committed earlier, or earlier in this batch): answer with the first ack.
-    SELECT e.conversation_id, e.message_id, e.seq, e.ts INTO v_prior
-      FROM events e WHERE e.kind = 'message' AND e.sender_id = r.sender AND e.client_msg_id = r.client;
-    IF FOUND THEN
-      RETURN QUERY SELECT r.i, 'duplicate'::text, v_prior.conversation_id, v_prior.message_id, v_prior.seq,
-                          v_prior.ts, NULL::bigint[];
-      CONTINUE;
-    END IF;
-
-    IF v_members IS NULL OR NOT (r.sender = ANY (v_members)) THEN
-      RETURN QUERY SELECT r.i, 'not_member'::text, r.conv, NULL::bigint, NULL::bigint, NULL::bigint, NULL::bigint[];
-      CONTINUE;
-    END IF;
-
-    v_seq := v_seq + 1;
-    RETURN QUERY
-      INSERT INTO events (conversation_id, seq, kind, message_id, sender_id, client_msg_id, text, status, ts)
-      VALUES (r.conv, v_seq, 'message', nextval('message_ids'), r.sender, r.client, r.txt, 'normal', v_ts)
-      RETURNING r.i, 'appended'::text, r.conv, events.message_id, v_seq, v_ts,
-                CASE WHEN v_first THEN v_members END;
-    v_first := false;
-  END LOOP;
-
-  IF v_conv IS NOT NULL AND v_seq > v_start THEN
-    UPDATE conversations SET last_seq = v_seq, last_activity = v_ts WHERE id = v_conv;
-  END IF;
+  ),
+  -- (sender, clientMsgId) pairs stored before: every occurrence answers with the stored ack
+  prior AS (
+    SELECT DISTINCT e.sender_id AS sender, e.client_msg_id AS client, e.conversation_id, e.message_id, e.seq, e.ts
+    FROM input i
+    CROSS JOIN LATERAL (
+      SELECT x.sender_id, x.client_msg_id, x.conversation_id, x.message_id, x.seq, x.ts FROM events x
+      WHERE x.kind = 'message' AND x.sender_id = i.sender AND x.client_msg_id = i.client
+      LIMIT 1 -- unique anyway; keeps the planner from turning the probe back into a join
+    ) e
+  ),
+  -- first occurrences, new, from a member: these get seqs, in input order per conversation
+  numbered AS (
+    SELECT i.i, i.conv, i.sender, i.client, i.txt,
+           c.last_seq + row_number() OVER (PARTITION BY i.conv ORDER BY i.i) AS seq,
+           row_number() OVER (PARTITION BY i.conv ORDER BY i.i) = 1 AS first_in_conversation,
+           nextval('message_ids') AS message_id
+    FROM input i JOIN conversations c ON c.id = i.conv
+    WHERE i.i = i.first_i
+      AND NOT EXISTS (SELECT 1 FROM prior p WHERE p.sender = i.sender AND p.client = i.client)
+      AND EXISTS (SELECT 1 FROM members m WHERE m.conversation_id = i.conv AND m.user_id = i.sender)
+  ),
+  inserted AS (
+    INSERT INTO events (conversation_id, seq, kind, message_id, sender_id, client_msg_id, text, status, ts)
+    SELECT n.conv, n.seq, 'message', n.message_id, n.sender, n.client, n.txt, 'normal', v_ts
+    FROM numbered n
+  ),
+  bumped AS (
+    UPDATE conversations c SET last_seq = top.seq, last_activity = v_ts
+    FROM (SELECT n.conv, max(n.seq) AS seq FROM numbered n GROUP BY n.conv) top
+    WHERE c.id = top.conv
+    RETURNING c.id
+  )
+  SELECT i.i,
+         CASE WHEN p.message_id IS NOT NULL THEN 'duplicate'
+              WHEN n.i IS NULL THEN 'not_member'
+              WHEN i.i = i.first_i THEN 'appended'
+              ELSE 'duplicate' END,
+         coalesce(p.conversation_id, n.conv, i.conv),
+         coalesce(p.message_id, n.message_id),
+         coalesce(p.seq, n.seq),
+         coalesce(p.ts, CASE WHEN n.i IS NOT NULL THEN v_ts END),
+         CASE WHEN p.message_id IS NULL AND i.i = i.first_i AND n.first_in_conversation
+              THEN (SELECT array_agg(m.user_id) FROM members m WHERE m.conversation_id = n.conv) END
+  FROM input i
+  LEFT JOIN prior p ON p.sender = i.sender AND p.client = i.client
+  LEFT JOIN numbered n ON n.i = i.first_i AND p.message_id IS NULL
+  ORDER BY i.i;
 END
 $$;
 
