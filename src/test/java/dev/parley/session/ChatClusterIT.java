@@ -126,6 +126,37 @@ class ChatClusterIT {
   }
 
   @Test
+  @DisplayName("send with to creates the direct conversation once, announces it to both users and delivers; an unknown user is NOT_FOUND")
+  void sendToCreatesDirectConversation() {
+    Api.Account alice = api.newAccount("alice");
+    Api.Account carol = api.newAccount("carol");
+    try (ChatClient aliceDevice = ChatClient.login(cluster.port(0), alice, "a");
+         ChatClient carolDevice = ChatClient.login(cluster.port(1), carol, "c")) {
+      JsonNode first = aliceDevice.request(cmd("send").put("to", carol.id()).put("clientMsgId", "to-1").put("text", "hi carol"));
+      assertEquals("ack", first.get("type").asText(), first.toString());
+      long conversation = first.get("conversationId").asLong();
+      assertEquals(1, first.get("seq").asLong());
+
+      JsonNode announced = carolDevice.await(type("conversation"));
+      assertEquals(conversation, announced.get("conversation").get("id").asLong());
+      assertEquals("direct", announced.get("conversation").get("kind").asText());
+      assertEquals(alice.username(), announced.get("conversation").get("title").asText(), "titled by the other member");
+      assertEquals(carol.username(), aliceDevice.await(type("conversation")).get("conversation").get("title").asText());
+      assertEquals("hi carol", carolDevice.await(event("message", conversation)).get("text").asText());
+
+      JsonNode second = aliceDevice.request(cmd("send").put("to", carol.id()).put("clientMsgId", "to-2").put("text", "again"));
+      assertEquals(conversation, second.get("conversationId").asLong(), "the same conversation, not a new one");
+      assertEquals(2, second.get("seq").asLong());
+      JsonNode back = carolDevice.request(cmd("send").put("to", alice.id()).put("clientMsgId", "to-3").put("text", "hello"));
+      assertEquals(conversation, back.get("conversationId").asLong());
+      assertEquals(1, api.get("/conversations", alice.token()).body().get("conversations").size());
+
+      assertError(aliceDevice.request(cmd("send").put("to", 987_654_321L).put("clientMsgId", "to-4").put("text", "anyone?")),
+          "NOT_FOUND");
+    }
+  }
+
+  @Test
   @DisplayName("a send repeated on the other node, even with other text, returns the first ack and stores nothing new")
   void idempotentSendAcrossNodes() throws Exception {
     Api.Account alice = api.newAccount("alice");

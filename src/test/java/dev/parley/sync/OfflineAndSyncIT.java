@@ -169,6 +169,27 @@ class OfflineAndSyncIT {
   }
 
   @Test
+  @DisplayName("an event that never arrives over the bus is read from storage: the next live event comes after it, in order")
+  void gapFilledFromStorage() {
+    Api.Account alice = api.newAccount("alice");
+    Api.Account bob = api.newAccount("bob");
+    long conversation = api.direct(alice, bob);
+    try (ChatClient aliceDevice = ChatClient.login(cluster.port(0), alice, "a");
+         ChatClient bobDevice = ChatClient.login(cluster.port(1), bob, "b")) {
+      // Committed exactly as a node would, but never published: bob's connection sees a gap.
+      long silentSeq = cluster.database().queryLong(("SELECT o_seq FROM append_messages(ARRAY[%d]::bigint[],"
+          + " ARRAY[%d]::bigint[], ARRAY['silent'], ARRAY['committed, never published'])")
+          .formatted(conversation, alice.id()));
+      assertEquals(1, silentSeq);
+      aliceDevice.sendMessage(conversation, "loud", "published as usual");
+      List<JsonNode> messages = bobDevice.awaitCount(event("message", conversation), 2);
+      assertEquals(1, messages.get(0).get("seq").asLong());
+      assertEquals("committed, never published", messages.get(0).get("text").asText());
+      assertEquals(2, messages.get(1).get("seq").asLong());
+    }
+  }
+
+  @Test
   @DisplayName("a read on one device moves the marker on the reader's other devices (two nodes) and sends the peer a receipt")
   void readSyncAcrossDevices() {
     Api.Account alice = api.newAccount("alice");
