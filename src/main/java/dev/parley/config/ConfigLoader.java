@@ -3,7 +3,6 @@ package dev.parley.config;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,14 +12,29 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * Reads {@code conf/config.json} (or the file named by {@code PARLEY_CONFIG}; the copy bundled in
- * the jar when neither exists) and lets a {@code PARLEY_*} environment variable override each key.
+ * Reads {@code conf/config.json} (or the file named by {@code PARLEY_CONFIG}; only the built-in
+ * defaults when neither exists) and lets a {@code PARLEY_*} environment variable override each key.
  * Every value is checked here so that a bad one stops start-up with a line naming it.
+ *
+ * <p>Each setting is declared exactly once, in {@link #parse()}: key, variable, default and bounds.
+ * {@link #settings()} lists those declarations, and a test holds README's configuration table and
+ * the shipped {@code conf/config.json} to them, so a default is written in one place only.
  */
 public final class ConfigLoader {
 
+  /**
+   * One setting as declared by {@link #parse()}: the single source of its key, environment
+   * variable and default, from which README's table and {@code conf/config.json} are checked.
+   *
+   * @param key          dotted key in the JSON file
+   * @param env          the PARLEY_* variable that overrides it
+   * @param defaultValue the default as text (a list comma-joined; "" when empty); null when required
+   */
+  public record Setting(String key, String env, String defaultValue) {}
+
   private final JsonNode file;
   private final Map<String, String> env;
+  private final List<Setting> declared = new java.util.ArrayList<>();
 
   private ConfigLoader(JsonNode file, Map<String, String> env) {
     this.file = file;
@@ -30,6 +44,22 @@ public final class ConfigLoader {
   public static AppConfig load(Map<String, String> env) {
     return new ConfigLoader(readFile(env), env).parse();
   }
+
+  /** The environment and the built-in defaults only, no file: how tests configure their nodes. */
+  public static AppConfig fromEnvironment(Map<String, String> env) {
+    return new ConfigLoader(new ObjectMapper().createObjectNode(), env).parse();
+  }
+
+  /** Every setting this loader reads, in declaration order. */
+  public static List<Setting> settings() {
+    ConfigLoader loader = new ConfigLoader(new ObjectMapper().createObjectNode(), Map.of());
+    loader.declaring = true;
+    loader.parse();
+    return List.copyOf(loader.declared);
+  }
+
+  /** While listing the settings, required values are not enforced (there is no environment). */
+  private boolean declaring;
 
   private static JsonNode readFile(Map<String, String> env) {
     ObjectMapper mapper = new ObjectMapper();
@@ -42,9 +72,7 @@ public final class ConfigLoader {
       if (named != null) {
         throw new ConfigException("PARLEY_CONFIG: file " + path + " does not exist");
       }
-      try (InputStream bundled = ConfigLoader.class.getResourceAsStream("/config.json")) {
-        return bundled == null ? mapper.createObjectNode() : mapper.readTree(bundled);
-      }
+      return mapper.createObjectNode();
     } catch (IOException e) {
       String detail = e instanceof com.fasterxml.jackson.core.JsonProcessingException json
           ? json.getOriginalMessage() : e.getMessage();
@@ -56,7 +84,7 @@ public final class ConfigLoader {
     var http = new AppConfig.HttpConfig(
         string("http.host", "PARLEY_HTTP_HOST", "127.0.0.1"),
         integer("http.port", "PARLEY_HTTP_PORT", 8080, 0, 65535),
-        list("http.allowedOrigins", "PARLEY_ALLOWED_ORIGINS"));
+        list("http.allowedOrigins", "PARLEY_ALLOWED_ORIGINS", ""));
     var db = new AppConfig.DbConfig(
         string("db.host", "PARLEY_DB_HOST", "127.0.0.1"),
         integer("db.port", "PARLEY_DB_PORT", 5432, 1, 65535),
@@ -65,7 +93,7 @@ public final class ConfigLoader {
         optionalString("db.password", "PARLEY_DB_PASSWORD", ""),
         integer("db.poolSize", "PARLEY_DB_POOL_SIZE", 16, 1, 512));
     String secret = string("auth.jwtSecret", "PARLEY_JWT_SECRET", null);
-    if (secret.getBytes(java.nio.charset.StandardCharsets.UTF_8).length < 32) {
+    if (!declaring && secret.getBytes(java.nio.charset.StandardCharsets.UTF_8).length < 32) {
       throw new ConfigException("PARLEY_JWT_SECRET (auth.jwtSecret): must be at least 32 bytes");
     }
     var auth = new AppConfig.AuthConfig(
@@ -77,7 +105,7 @@ public final class ConfigLoader {
         bool("cluster.enabled", "PARLEY_CLUSTER", true),
         string("cluster.host", "PARLEY_CLUSTER_HOST", "127.0.0.1"),
         integer("cluster.port", "PARLEY_CLUSTER_PORT", 5701, 1, 65535),
-        list("cluster.members", "PARLEY_CLUSTER_MEMBERS"),
+        list("cluster.members", "PARLEY_CLUSTER_MEMBERS", "127.0.0.1:5701,127.0.0.1:5702,127.0.0.1:5703"),
         string("cluster.name", "PARLEY_CLUSTER_NAME", "parley"));
     var chat = new AppConfig.ChatConfig(
         Duration.ofSeconds(integer("chat.recallWindowSeconds", "PARLEY_RECALL_WINDOW_S", 120, 0, 31_536_000)),
@@ -110,8 +138,12 @@ public final class ConfigLoader {
   }
 
   private String string(String key, String envName, String fallback) {
+    declared.add(new Setting(key, envName, fallback));
     String value = raw(key, envName);
     if (value == null || value.isBlank()) {
+      if (fallback == null && declaring) {
+        return "";
+      }
       if (fallback == null) {
         throw new ConfigException(envName + " (" + key + "): required but missing");
       }
@@ -121,11 +153,13 @@ public final class ConfigLoader {
   }
 
   private String optionalString(String key, String envName, String fallback) {
+    declared.add(new Setting(key, envName, fallback));
     String value = raw(key, envName);
     return value == null ? fallback : value;
   }
 
   private int integer(String key, String envName, int fallback, int min, int max) {
+    declared.add(new Setting(key, envName, Integer.toString(fallback)));
     return parse(key, envName, fallback, text -> {
       int value = Integer.parseInt(text);
       if (value < min || value > max) {
@@ -136,6 +170,7 @@ public final class ConfigLoader {
   }
 
   private boolean bool(String key, String envName, boolean fallback) {
+    declared.add(new Setting(key, envName, Boolean.toString(fallback)));
     return parse(key, envName, fallback, text -> switch (text.toLowerCase(java.util.Locale.ROOT)) {
       case "true" -> true;
       case "false" -> false;
@@ -143,10 +178,11 @@ public final class ConfigLoader {
     }, "true or false");
   }
 
-  private List<String> list(String key, String envName) {
+  private List<String> list(String key, String envName, String fallback) {
+    declared.add(new Setting(key, envName, fallback));
     String value = raw(key, envName);
     if (value == null || value.isBlank()) {
-      return List.of();
+      value = fallback;
     }
     return Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
   }

@@ -28,14 +28,8 @@ class ConfigLoaderTest {
 
   private static final String SECRET = "a-test-secret-that-is-long-enough-0123456789";
 
-  /** What the shipped config.json says; conf/config.json in the repository is the same file. */
-  private static final AppConfig SHIPPED = new AppConfig(
-      new AppConfig.HttpConfig("127.0.0.1", 8080, List.of()),
-      new AppConfig.DbConfig("127.0.0.1", 5432, "parley", "postgres", "", 16),
-      new AppConfig.AuthConfig("change-me-in-production-this-is-only-for-local-dev", Duration.ofDays(7), 210_000, 10),
-      new AppConfig.ClusterConfig(true, "127.0.0.1", 5701,
-          List.of("127.0.0.1:5701", "127.0.0.1:5702", "127.0.0.1:5703"), "parley"),
-      new AppConfig.ChatConfig(Duration.ofSeconds(120), 20, 40, 500, 512));
+  /** The defaults as the loader declares them (conf/config.json repeats them; ConfigCatalogueTest checks that). */
+  private static final AppConfig SHIPPED = ConfigLoader.fromEnvironment(Map.of("PARLEY_JWT_SECRET", SECRET));
 
   @TempDir
   Path dir;
@@ -54,37 +48,28 @@ class ConfigLoaderTest {
     return path;
   }
 
-  private static String bundled() throws IOException {
-    try (InputStream in = ConfigLoader.class.getResourceAsStream("/config.json")) {
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    }
-  }
-
+  /**
+   * The refusal of these variables: with PARLEY_CONFIG they go through the file loader, else through
+   * the environment alone, with a valid secret unless the test names one.
+   */
   private static ConfigException refusal(Map<String, String> env) {
-    return assertThrows(ConfigException.class, () -> ConfigLoader.load(env));
+    if (env.containsKey("PARLEY_CONFIG")) {
+      return assertThrows(ConfigException.class, () -> ConfigLoader.load(env));
+    }
+    Map<String, String> withSecret = new HashMap<>(env);
+    withSecret.putIfAbsent("PARLEY_JWT_SECRET", SECRET);
+    return assertThrows(ConfigException.class, () -> ConfigLoader.fromEnvironment(withSecret));
   }
 
   @Test
-  @DisplayName("with no environment the shipped config.json gives every default")
-  void defaults() {
-    assertEquals(SHIPPED, ConfigLoader.load(Map.of()));
-  }
-
-  @Test
-  @DisplayName("the config.json bundled in the jar holds the same defaults")
-  void bundledDefaults() throws IOException {
-    Path copy = file(bundled());
-    assertEquals(SHIPPED, ConfigLoader.load(env("PARLEY_CONFIG", copy.toString())));
-  }
-
-  @Test
-  @DisplayName("a file that sets nothing falls back to the built-in defaults, with no cluster members")
+  @DisplayName("a file that sets nothing gives the declared defaults")
   void builtInDefaults() throws IOException {
     Path empty = file("{}");
     AppConfig config = ConfigLoader.load(env("PARLEY_CONFIG", empty.toString(), "PARLEY_JWT_SECRET", SECRET));
-    assertEquals(new AppConfig(
-        SHIPPED.http(), SHIPPED.db(), new AppConfig.AuthConfig(SECRET, Duration.ofDays(7), 210_000, 10),
-        new AppConfig.ClusterConfig(true, "127.0.0.1", 5701, List.of(), "parley"), SHIPPED.chat()), config);
+    assertEquals(SHIPPED, config);
+    assertEquals(8080, config.http().port());
+    assertEquals(List.of("127.0.0.1:5701", "127.0.0.1:5702", "127.0.0.1:5703"), config.cluster().members());
+    assertEquals(Duration.ofSeconds(120), config.chat().recallWindow());
   }
 
   @Test
@@ -109,7 +94,8 @@ class ConfigLoaderTest {
         override("PARLEY_DB_USER", "parley_app", c -> c.db().user(), "parley_app"),
         override("PARLEY_DB_PASSWORD", " s3cr3t pass ", c -> c.db().password(), " s3cr3t pass "),
         override("PARLEY_DB_POOL_SIZE", "64", c -> c.db().poolSize(), 64),
-        override("PARLEY_JWT_SECRET", SECRET, c -> c.auth().jwtSecret(), SECRET),
+        override("PARLEY_JWT_SECRET", "another-secret-that-is-long-enough-9876543210", c -> c.auth().jwtSecret(),
+            "another-secret-that-is-long-enough-9876543210"),
         override("PARLEY_TOKEN_TTL_MINUTES", "90", c -> c.auth().tokenTtl(), Duration.ofMinutes(90)),
         override("PARLEY_PASSWORD_ITERATIONS", "600000", c -> c.auth().passwordIterations(), 600_000),
         override("PARLEY_LOGIN_FAILURES_PER_MINUTE", "3", c -> c.auth().loginFailuresPerMinute(), 3),
@@ -138,22 +124,24 @@ class ConfigLoaderTest {
   @DisplayName("each PARLEY_* variable overrides its key")
   void environmentOverrides(String name, String value, Function<AppConfig, Object> read, Object expected) {
     assertFalse(expected.equals(read.apply(SHIPPED)), "an override equal to the default would prove nothing");
-    assertEquals(expected, read.apply(ConfigLoader.load(env(name, value))));
+    Map<String, String> vars = env("PARLEY_JWT_SECRET", SECRET);
+    vars.put(name, value);
+    assertEquals(expected, read.apply(ConfigLoader.fromEnvironment(vars)));
   }
 
   @Test
   @DisplayName("several variables at once each land in their own field")
   void manyOverrides() {
-    AppConfig config = ConfigLoader.load(env(
+    AppConfig config = ConfigLoader.fromEnvironment(env(
         "PARLEY_HTTP_PORT", "9001", "PARLEY_DB_HOST", "pg", "PARLEY_DB_PORT", "5433", "PARLEY_DB_NAME", "n",
         "PARLEY_DB_USER", "u", "PARLEY_DB_PASSWORD", "p", "PARLEY_JWT_SECRET", SECRET, "PARLEY_CLUSTER", "false",
         "PARLEY_CLUSTER_MEMBERS", "h1:1,h2:2", "PARLEY_CLUSTER_PORT", "5801", "PARLEY_RECALL_WINDOW_S", "45"));
-    assertEquals(new AppConfig(
-        new AppConfig.HttpConfig("127.0.0.1", 9001, List.of()),
-        new AppConfig.DbConfig("pg", 5433, "n", "u", "p", 16),
-        new AppConfig.AuthConfig(SECRET, Duration.ofDays(7), 210_000, 10),
-        new AppConfig.ClusterConfig(false, "127.0.0.1", 5801, List.of("h1:1", "h2:2"), "parley"),
-        new AppConfig.ChatConfig(Duration.ofSeconds(45), 20, 40, 500, 512)), config);
+    assertEquals(new AppConfig.HttpConfig("127.0.0.1", 9001, List.of()), config.http());
+    assertEquals(new AppConfig.DbConfig("pg", 5433, "n", "u", "p", 16), config.db());
+    assertEquals(new AppConfig.ClusterConfig(false, "127.0.0.1", 5801, List.of("h1:1", "h2:2"), "parley"),
+        config.cluster());
+    assertEquals(Duration.ofSeconds(45), config.chat().recallWindow());
+    assertEquals(SHIPPED.auth(), config.auth());
   }
 
   @Test
@@ -224,9 +212,9 @@ class ConfigLoaderTest {
     ConfigException refused = refusal(env("PARLEY_JWT_SECRET", "s".repeat(31)));
     assertTrue(refused.getMessage().contains("PARLEY_JWT_SECRET"), refused.getMessage());
     assertFalse(refused.getMessage().contains("s".repeat(31)), "the message must not echo the secret");
-    assertEquals("s".repeat(32), ConfigLoader.load(env("PARLEY_JWT_SECRET", "s".repeat(32))).auth().jwtSecret());
+    assertEquals("s".repeat(32), ConfigLoader.fromEnvironment(env("PARLEY_JWT_SECRET", "s".repeat(32))).auth().jwtSecret());
     // 16 two-byte characters are 32 bytes; 15 of them and one ASCII letter are 31.
-    assertEquals("\u00e9".repeat(16), ConfigLoader.load(env("PARLEY_JWT_SECRET", "\u00e9".repeat(16))).auth().jwtSecret());
+    assertEquals("\u00e9".repeat(16), ConfigLoader.fromEnvironment(env("PARLEY_JWT_SECRET", "\u00e9".repeat(16))).auth().jwtSecret());
     refusal(env("PARLEY_JWT_SECRET", "\u00e9".repeat(15) + "s"));
   }
 

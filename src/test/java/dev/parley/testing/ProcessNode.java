@@ -47,10 +47,7 @@ public final class ProcessNode {
       env.put("PARLEY_CLUSTER_NAME", clusterName);
       env.put("PARLEY_CLUSTER_MEMBERS", String.join(",", members));
       env.put("PARLEY_CLUSTER_PORT", clusterMember.split(":")[1]);
-      env.put("PARLEY_RECALL_WINDOW_S", Long.toString(settings.recallWindow().toSeconds()));
-      env.put("PARLEY_RATE_PER_SECOND", Integer.toString(settings.ratePerSecond()));
-      env.put("PARLEY_RATE_BURST", Integer.toString(settings.rateBurst()));
-      env.put("PARLEY_ALLOWED_ORIGINS", String.join(",", settings.allowedOrigins()));
+      env.putAll(settings.environment());
       ProcessNode node = new ProcessNode(builder.start(), port, log);
       node.awaitHealthy(Duration.ofSeconds(90));
       return node;

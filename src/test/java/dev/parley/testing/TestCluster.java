@@ -26,28 +26,59 @@ public final class TestCluster implements AutoCloseable {
   }
 
   /**
-   * Chat settings that tests vary.
+   * What tests vary, as PARLEY_* settings on top of the production defaults.
    *
-   * @param recallWindow  the recall window
-   * @param ratePerSecond per-connection command rate
-   * @param rateBurst     per-connection burst
+   * @param recallWindow   the recall window
+   * @param ratePerSecond  per-connection command rate
+   * @param rateBurst      per-connection burst
+   * @param allowedOrigins the WebSocket Origin allow-list
+   * @param env            any further PARLEY_* variables (they win over the fields above)
    */
-  public record Settings(Duration recallWindow, int ratePerSecond, int rateBurst, List<String> allowedOrigins) {
-    /** The production defaults. */
-    public static final Settings DEFAULTS = new Settings(Duration.ofSeconds(120), 20, 40, List.of());
+  public record Settings(Duration recallWindow, int ratePerSecond, int rateBurst, List<String> allowedOrigins,
+                         java.util.Map<String, String> env) {
+    /** The production defaults, as the config loader declares them. */
+    public static final Settings DEFAULTS = fromDefaults();
 
     public Settings(Duration recallWindow, int ratePerSecond, int rateBurst) {
-      this(recallWindow, ratePerSecond, rateBurst, List.of());
+      this(recallWindow, ratePerSecond, rateBurst, List.of(), java.util.Map.of());
+    }
+
+    public Settings(Duration recallWindow, int ratePerSecond, int rateBurst, List<String> allowedOrigins) {
+      this(recallWindow, ratePerSecond, rateBurst, allowedOrigins, java.util.Map.of());
+    }
+
+    private static Settings fromDefaults() {
+      AppConfig defaults = dev.parley.config.ConfigLoader.fromEnvironment(java.util.Map.of("PARLEY_JWT_SECRET", JWT_SECRET));
+      return new Settings(defaults.chat().recallWindow(), defaults.chat().ratePerSecond(), defaults.chat().rateBurst(),
+          defaults.http().allowedOrigins());
     }
 
     /** Defaults, but a rate limit high enough for bulk sends from one connection. */
     public static Settings bulk() {
-      return new Settings(Duration.ofSeconds(120), 100_000, 100_000);
+      return new Settings(DEFAULTS.recallWindow(), 100_000, 100_000);
     }
 
     /** Defaults with a WebSocket Origin allow-list. */
     public static Settings allowingOrigins(String... origins) {
       return new Settings(DEFAULTS.recallWindow(), DEFAULTS.ratePerSecond(), DEFAULTS.rateBurst(), List.of(origins));
+    }
+
+    /** These settings with one more PARLEY_* variable. */
+    public Settings with(String variable, String value) {
+      var more = new java.util.HashMap<>(env);
+      more.put(variable, value);
+      return new Settings(recallWindow, ratePerSecond, rateBurst, allowedOrigins, java.util.Map.copyOf(more));
+    }
+
+    /** The PARLEY_* variables these settings stand for. */
+    public java.util.Map<String, String> environment() {
+      var vars = new java.util.HashMap<String, String>();
+      vars.put("PARLEY_RECALL_WINDOW_S", Long.toString(recallWindow.toSeconds()));
+      vars.put("PARLEY_RATE_PER_SECOND", Integer.toString(ratePerSecond));
+      vars.put("PARLEY_RATE_BURST", Integer.toString(rateBurst));
+      vars.put("PARLEY_ALLOWED_ORIGINS", String.join(",", allowedOrigins));
+      vars.putAll(env);
+      return vars;
     }
   }
 
@@ -96,13 +127,26 @@ public final class TestCluster implements AutoCloseable {
 
   static AppConfig config(String database, int httpPort, int clusterPort, List<String> members, String clusterName,
                           Settings settings) {
-    return new AppConfig(
-        new AppConfig.HttpConfig("127.0.0.1", httpPort, settings.allowedOrigins()),
-        new AppConfig.DbConfig(TestDatabase.HOST, TestDatabase.PORT, database, TestDatabase.USER, TestDatabase.PASSWORD, 8),
-        // A low PBKDF2 cost keeps user set-up fast; the hashing code path is the production one.
-        new AppConfig.AuthConfig(JWT_SECRET, Duration.ofHours(1), 1_000, 10),
-        new AppConfig.ClusterConfig(true, "127.0.0.1", clusterPort, members, clusterName),
-        new AppConfig.ChatConfig(settings.recallWindow(), settings.ratePerSecond(), settings.rateBurst(), 500, 512));
+    var env = new java.util.HashMap<String, String>();
+    env.put("PARLEY_HTTP_HOST", "127.0.0.1");
+    env.put("PARLEY_HTTP_PORT", Integer.toString(httpPort));
+    env.put("PARLEY_DB_HOST", TestDatabase.HOST);
+    env.put("PARLEY_DB_PORT", Integer.toString(TestDatabase.PORT));
+    env.put("PARLEY_DB_NAME", database);
+    env.put("PARLEY_DB_USER", TestDatabase.USER);
+    env.put("PARLEY_DB_PASSWORD", TestDatabase.PASSWORD);
+    env.put("PARLEY_DB_POOL_SIZE", "8");
+    env.put("PARLEY_JWT_SECRET", JWT_SECRET);
+    env.put("PARLEY_TOKEN_TTL_MINUTES", "60");
+    // A low PBKDF2 cost keeps user set-up fast; the hashing code path is the production one.
+    env.put("PARLEY_PASSWORD_ITERATIONS", "1000");
+    env.put("PARLEY_CLUSTER", "true");
+    env.put("PARLEY_CLUSTER_HOST", "127.0.0.1");
+    env.put("PARLEY_CLUSTER_PORT", Integer.toString(clusterPort));
+    env.put("PARLEY_CLUSTER_MEMBERS", String.join(",", members));
+    env.put("PARLEY_CLUSTER_NAME", clusterName);
+    env.putAll(settings.environment());
+    return dev.parley.config.ConfigLoader.fromEnvironment(env);
   }
 
   public int port(int node) {
