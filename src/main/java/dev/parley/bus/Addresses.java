@@ -13,4 +13,10 @@ public final class Addresses {
 
   /** Cluster-wide publish: {@link DeliveryBatch}es of events for users' connections on any node. */
   public static final String DELIVER = "parley.deliver";
+
+  /**
+   * Cluster-wide publish: {@link SignedOut}. Sessions were signed out (the database already says
+   * so); every node closes their sockets with 4403.
+   */
+  public static final String SIGNED_OUT = "parley.sessions.signed-out";
 }

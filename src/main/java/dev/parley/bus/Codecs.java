@@ -14,9 +14,16 @@ public final class Codecs {
         AppendMessage.class, local(bus, AppendMessage.class),
         MessageAppended.class, local(bus, MessageAppended.class),
         WithdrawMessage.class, local(bus, WithdrawMessage.class),
-        MessageWithdrawn.class, local(bus, MessageWithdrawn.class));
+        MessageWithdrawn.class, local(bus, MessageWithdrawn.class),
+        SignedOut.class, json(bus, SignedOut.class));
     bus.registerCodec(new DeliveryBatchCodec());
     bus.codecSelector(body -> body == null ? null : byType.get(body.getClass()));
+  }
+
+  private static <T> String json(EventBus bus, Class<T> type) {
+    JsonCodec<T> codec = new JsonCodec<>(type);
+    bus.registerCodec(codec);
+    return codec.name();
   }
 
   private static <T> String local(EventBus bus, Class<T> type) {

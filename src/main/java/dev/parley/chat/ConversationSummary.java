@@ -11,19 +11,31 @@ import java.util.List;
  * @param id          the conversation
  * @param kind        direct or group
  * @param title       a group's title; for a direct conversation the other member's displayName
- * @param members     every member
+ * @param members     the first members (all of them up to the configured page; the rest through
+ *                    {@code GET /conversations/{id}/members}), by user id
+ * @param memberCount how many members there are in all
  * @param lastSeq     seq of the newest event
  * @param lastReadSeq this user's read marker
  * @param unread      messages from others after the marker, not withdrawn
+ * @param mentions    unread messages that mention this user (0 until messages carry mentions)
+ * @param muted       whether this user muted the conversation (false until mute exists)
  * @param lastMessage the newest message as history shows it, or null
  * @param hasMore     only in sync acks: more events wait beyond this round
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
-public record ConversationSummary(long id, String kind, String title, List<MemberView> members, long lastSeq,
-                                  long lastReadSeq, long unread, Events.Message lastMessage,
+public record ConversationSummary(long id, String kind, String title, List<MemberView> members, int memberCount,
+                                  long lastSeq, long lastReadSeq, long unread, long mentions, boolean muted,
+                                  Events.Message lastMessage,
                                   @JsonInclude(JsonInclude.Include.NON_NULL) Boolean hasMore) {
 
   public ConversationSummary withHasMore(boolean more) {
-    return new ConversationSummary(id, kind, title, members, lastSeq, lastReadSeq, unread, lastMessage, more);
+    return new ConversationSummary(id, kind, title, members, memberCount, lastSeq, lastReadSeq, unread, mentions,
+        muted, lastMessage, more);
+  }
+
+  /** The same view with lastSeq set back to {@code seq}: the point from which a new member's events follow. */
+  public ConversationSummary asOf(long seq) {
+    return new ConversationSummary(id, kind, title, members, memberCount, Math.min(seq, lastSeq), lastReadSeq, unread,
+        mentions, muted, lastMessage, hasMore);
   }
 }

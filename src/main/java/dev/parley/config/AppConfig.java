@@ -45,6 +45,12 @@ public record AppConfig(HttpConfig http, DbConfig db, AuthConfig auth, ClusterCo
    * @param rateBurst       bucket size (default 40)
    * @param syncPageSize    events per conversation per sync round (PROTOCOL: 500)
    * @param appendBatchSize most messages in one append statement; bounds statement size and lock time
+   * @param groupsPerHour   groups one user may create per rolling hour (default 20): creating a group
+   *                        fans a summary out to up to 1000 users, so it is an amplification path
+   * @param summaryMembers  members listed in a conversation summary (default 100); the rest are paged
+   *                        through {@code GET /conversations/{id}/members}, so a 1000-member group does
+   *                        not make every sync ack and conversation list carry 1000 entries
    */
-  public record ChatConfig(Duration recallWindow, int ratePerSecond, int rateBurst, int syncPageSize, int appendBatchSize) {}
+  public record ChatConfig(Duration recallWindow, int ratePerSecond, int rateBurst, int syncPageSize, int appendBatchSize,
+                           int groupsPerHour, int summaryMembers) {}
 }

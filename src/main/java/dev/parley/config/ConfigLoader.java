@@ -112,7 +112,9 @@ public final class ConfigLoader {
         integer("chat.ratePerSecond", "PARLEY_RATE_PER_SECOND", 20, 1, 1_000_000),
         integer("chat.rateBurst", "PARLEY_RATE_BURST", 40, 1, 1_000_000),
         integer("chat.syncPageSize", "PARLEY_SYNC_PAGE_SIZE", 500, 1, 10_000),
-        integer("chat.appendBatchSize", "PARLEY_APPEND_BATCH_SIZE", 512, 1, 10_000));
+        integer("chat.appendBatchSize", "PARLEY_APPEND_BATCH_SIZE", 512, 1, 10_000),
+        integer("chat.groupsPerHour", "PARLEY_GROUPS_PER_HOUR", 20, 1, 1_000_000),
+        integer("chat.summaryMembers", "PARLEY_SUMMARY_MEMBERS", 100, 2, 1000));
     return new AppConfig(http, db, auth, cluster, chat);
   }
 

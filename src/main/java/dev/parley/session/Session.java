@@ -2,6 +2,7 @@ package dev.parley.session;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.parley.auth.TokenService;
 import dev.parley.bus.Addresses;
 import dev.parley.bus.AppendMessage;
 import dev.parley.bus.BusFailures;
@@ -17,6 +18,8 @@ import dev.parley.protocol.CommandParser;
 import dev.parley.protocol.ErrorCode;
 import dev.parley.protocol.Events;
 import dev.parley.protocol.Json;
+import dev.parley.protocol.MemberEvent;
+import dev.parley.protocol.TitleEvent;
 import dev.parley.protocol.Validation;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -60,6 +63,8 @@ final class Session {
   private final String connectionId;
   private State state = State.AWAITING_AUTH;
   private long userId;
+  /** The sign-in session of the token this connection authenticated with (PROTOCOL 2.1). */
+  private String sessionId;
   private long lastActivity = System.currentTimeMillis();
   private long authTimer;
   /** Frames received while the token is being checked; run once auth succeeds. */
@@ -106,6 +111,10 @@ final class Session {
 
   long userId() {
     return userId;
+  }
+
+  String sessionId() {
+    return sessionId;
   }
 
   String connectionId() {
@@ -189,11 +198,10 @@ final class Session {
     }
     state = State.AUTHENTICATING;
     framesDuringAuth = new ArrayDeque<>();
-    services.tokens().verify(auth.token())
-        .compose(id -> services.users().byId(id).map(user -> id))
-        .onSuccess(id -> open(auth, id))
-        .onFailure(failure -> rejectAuth(auth.id(), failure instanceof ChatException chat
-            && chat.code() == ErrorCode.NOT_FOUND ? "the user no longer exists" : "a valid token is required"));
+    // The session's row exists only for an existing user: no separate user lookup is needed.
+    services.authenticator().authenticate(auth.token())
+        .onSuccess(claims -> open(auth, claims))
+        .onFailure(failure -> rejectAuth(auth.id(), "a valid token of a signed-in session is required"));
   }
 
   private void rejectAuth(String id, String message) {
@@ -201,12 +209,13 @@ final class Session {
     close(CloseCode.UNAUTHENTICATED, "unauthenticated");
   }
 
-  private void open(ClientCommand.Auth auth, long id) {
+  private void open(ClientCommand.Auth auth, TokenService.Claims claims) {
     if (socket.isClosed()) {
       return;
     }
     services.vertx().cancelTimer(authTimer);
-    userId = id;
+    userId = claims.userId();
+    sessionId = claims.sessionId();
     state = State.OPEN;
     outputBeforeAck = new ArrayList<>();
     // Hold live events of the resumed conversations until their missed events are written.
@@ -595,7 +604,16 @@ final class Session {
   }
 
   private static long seqOf(Object event) {
-    return event instanceof Events.Message message ? message.seq() : ((Events.Recall) event).seq();
+    if (event instanceof Events.Message message) {
+      return message.seq();
+    }
+    if (event instanceof MemberEvent member) {
+      return member.seq();
+    }
+    if (event instanceof TitleEvent title) {
+      return title.seq();
+    }
+    return ((Events.Recall) event).seq();
   }
 
   // ---- outbound: writing ----

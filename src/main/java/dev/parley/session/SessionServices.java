@@ -1,6 +1,6 @@
 package dev.parley.session;
 
-import dev.parley.auth.TokenService;
+import dev.parley.auth.SessionAuthenticator;
 import dev.parley.bus.Fanout;
 import dev.parley.chat.ConversationNotices;
 import dev.parley.config.AppConfig;
@@ -16,7 +16,7 @@ import io.vertx.core.Vertx;
  *
  * @param nodeId the cluster node id, reported in the auth ack and part of connection ids
  */
-record SessionServices(Vertx vertx, String nodeId, AppConfig config, TokenService tokens, UserStore users,
+record SessionServices(Vertx vertx, String nodeId, AppConfig config, SessionAuthenticator authenticator, UserStore users,
                        ConversationStore conversations, EventLog log, ReadMarkers readMarkers,
                        ConversationNotices notices, Fanout fanout, PresenceTracker presence,
                        SessionRegistry registry, DirectConversations directs) {}

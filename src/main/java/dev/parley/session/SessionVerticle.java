@@ -1,6 +1,11 @@
 package dev.parley.session;
 
 import dev.parley.auth.PasswordHasher;
+import dev.parley.auth.SessionAuthenticator;
+import dev.parley.auth.SignOut;
+import dev.parley.chat.GroupChanges;
+import dev.parley.store.GroupLog;
+import dev.parley.store.SessionStore;
 import dev.parley.auth.TokenService;
 import dev.parley.bus.Addresses;
 import dev.parley.bus.Delivery;
@@ -71,15 +76,21 @@ public final class SessionVerticle extends VerticleBase {
     var fanout = new Fanout(vertx.eventBus());
     var tokens = new TokenService(vertx, config.auth());
     var users = new UserStore(pool);
-    var conversations = new ConversationStore(pool);
+    var conversations = new ConversationStore(pool, config.chat().summaryMembers());
     var log = new EventLog(pool);
     var notices = new ConversationNotices(conversations, fanout);
-    services = new SessionServices(vertx, nodeId, config, tokens, users, conversations, log, new ReadMarkers(pool),
-        notices, fanout, presence, registry, new DirectConversations(users, conversations, notices));
+    var sessions = new SessionStore(pool);
+    var authenticator = new SessionAuthenticator(tokens, sessions, System::currentTimeMillis);
+    var signOut = new SignOut(sessions, vertx.eventBus(), System::currentTimeMillis);
+    var groups = new GroupChanges(new GroupLog(pool), conversations, fanout);
+    services = new SessionServices(vertx, nodeId, config, authenticator, users, conversations, log,
+        new ReadMarkers(pool), notices, fanout, presence, registry, new DirectConversations(users, conversations, notices));
     var router = ApiRouter.create(vertx, new ApiRouter.Services(config, nodeId, pool, tokens, hasher, users,
-        conversations, log, new LoginFailures(pool), notices, clusterHealthy));
+        conversations, log, new LoginFailures(pool), notices, clusterHealthy, sessions, authenticator, signOut, groups,
+        fanout));
 
     var consumer = vertx.eventBus().<DeliveryBatch>consumer(Addresses.DELIVER, this::handleDeliveries);
+    var signOuts = new SignOutListener(registry).register(vertx.eventBus());
     vertx.setPeriodic(HEARTBEAT_INTERVAL_MS, id -> heartbeat());
     server = vertx.createHttpServer(new HttpServerOptions()
             .setHost(config.http().host())
@@ -93,7 +104,7 @@ public final class SessionVerticle extends VerticleBase {
         .webSocketHandshakeHandler(this::handleHandshake)
         .webSocketHandler(this::handleWebSocket)
         .requestHandler(router);
-    return consumer.completion().compose(v -> server.listen());
+    return Future.all(consumer.completion(), signOuts).compose(v -> server.listen());
   }
 
   /** Refuses upgrades to other paths, and from origins outside the allow-list (PROTOCOL 3.1.4). */

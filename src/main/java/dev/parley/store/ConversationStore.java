@@ -1,8 +1,8 @@
 package dev.parley.store;
 
 import dev.parley.chat.ConversationSummary;
+import dev.parley.chat.GroupCreationLimit;
 import dev.parley.chat.MemberView;
-import dev.parley.chat.Role;
 import dev.parley.protocol.ChatException;
 import dev.parley.protocol.Events;
 import io.vertx.core.Future;
@@ -28,9 +28,15 @@ public final class ConversationStore {
       ON CONFLICT (direct_low, direct_high) DO NOTHING
       RETURNING id""";
   private static final String INSERT_GROUP = """
-      INSERT INTO conversations (kind, title, last_activity, created_at)
-      VALUES ('group', $1, $2, $2)
+      INSERT INTO conversations (kind, title, last_activity, created_at, created_by)
+      VALUES ('group', $1, $2, $2, $3)
       RETURNING id""";
+  /** NO KEY UPDATE: serialises this user's creations without blocking member inserts that reference them. */
+  private static final String LOCK_CREATOR = "SELECT id FROM users WHERE id = $1 FOR NO KEY UPDATE";
+  /** Groups the user created since a moment, and the oldest of them (when the next one may be created). */
+  private static final String GROUPS_CREATED_SINCE = """
+      SELECT count(*) AS n, min(created_at) AS oldest FROM conversations
+      WHERE created_by = $1 AND kind = 'group' AND created_at > $2""";
   private static final String INSERT_MEMBERS = """
       INSERT INTO members (conversation_id, user_id, role, joined_at, last_read_seq)
       SELECT $1, u.id, CASE WHEN u.id = $3 THEN 'owner' ELSE 'member' END, $4,
@@ -38,17 +44,7 @@ public final class ConversationStore {
       FROM unnest($2::bigint[]) AS u (id)
       ON CONFLICT DO NOTHING
       RETURNING user_id""";
-  private static final String ROLE = """
-      SELECT m.role, c.kind FROM members m JOIN conversations c ON c.id = m.conversation_id
-      WHERE m.conversation_id = $1 AND m.user_id = $2""";
   private static final String MEMBER_IDS = "SELECT user_id FROM members WHERE conversation_id = $1";
-  private static final String MEMBER_COUNT = "SELECT count(*) AS n FROM members WHERE conversation_id = $1";
-  private static final String SET_ROLE = """
-      UPDATE members SET role = $3 WHERE conversation_id = $1 AND user_id = $2 AND role <> 'owner'
-      RETURNING user_id""";
-  private static final String DELETE_MEMBER = """
-      DELETE FROM members WHERE conversation_id = $1 AND user_id = $2 RETURNING user_id""";
-  private static final String LOCK_CONVERSATION = "SELECT id FROM conversations WHERE id = $1 FOR UPDATE";
 
   private static final String SUMMARY_ROWS = """
       SELECT c.id, c.kind, c.title, c.last_seq, m.last_read_seq,
@@ -56,28 +52,50 @@ public final class ConversationStore {
       FROM members m JOIN conversations c ON c.id = m.conversation_id
       WHERE m.user_id = $1 AND ($2::bigint[] IS NULL OR c.id = ANY ($2))
       ORDER BY c.last_activity DESC, c.id DESC""";
+  /** The first $2 members of each conversation by user id (a stable cursor for the rest), and the count. */
   private static final String SUMMARY_MEMBERS = """
-      SELECT m.conversation_id, u.id, u.username, u.display_name, m.role, u.last_seen,
-             EXISTS (SELECT 1 FROM presence p WHERE p.user_id = u.id) AS online
+      SELECT c.id AS conversation_id, mc.n AS member_count, u.id, u.username, u.display_name, p.role, u.last_seen,
+             p.last_read_seq, EXISTS (SELECT 1 FROM presence x WHERE x.user_id = u.id) AS online
+      FROM unnest($1::bigint[]) AS c (id)
+      CROSS JOIN LATERAL (SELECT count(*) AS n FROM members m WHERE m.conversation_id = c.id) mc
+      CROSS JOIN LATERAL (
+        SELECT m.user_id, m.role, m.last_read_seq FROM members m WHERE m.conversation_id = c.id
+        ORDER BY m.user_id LIMIT $2) p
+      JOIN users u ON u.id = p.user_id
+      ORDER BY c.id, u.id""";
+  /** A page of a conversation's members after a user id; only for a member ($2). */
+  private static final String MEMBER_PAGE = """
+      SELECT u.id, u.username, u.display_name, m.role, u.last_seen, m.last_read_seq,
+             EXISTS (SELECT 1 FROM presence x WHERE x.user_id = u.id) AS online
       FROM members m JOIN users u ON u.id = m.user_id
-      WHERE m.conversation_id = ANY ($1)
-      ORDER BY m.conversation_id, m.joined_at, u.id""";
+      WHERE m.conversation_id = $1 AND m.user_id > $3
+        AND EXISTS (SELECT 1 FROM members me WHERE me.conversation_id = $1 AND me.user_id = $2)
+      ORDER BY m.user_id LIMIT $4""";
+  private static final String IS_MEMBER = "SELECT 1 FROM members WHERE conversation_id = $1 AND user_id = $2";
   private static final String SUMMARY_LAST_MESSAGES = """
       SELECT lm.* FROM unnest($1::bigint[]) AS c (id)
       CROSS JOIN LATERAL (
         SELECT %s FROM events e WHERE e.conversation_id = c.id AND e.kind = 'message'
         ORDER BY e.seq DESC LIMIT 1) lm""".formatted(EventRows.COLUMNS);
 
-  /** The caller's membership: their role and the conversation's kind. */
-  public record Membership(Role role, boolean direct) {}
+  /**
+   * One page of a conversation's members.
+   *
+   * @param members the members after the cursor, by user id
+   * @param hasMore whether more follow the last one
+   */
+  public record MemberPage(List<MemberView> members, boolean hasMore) {}
 
   /** Outcome of finding or creating a direct conversation. */
   public record Direct(long conversationId, boolean created) {}
 
   private final Pool pool;
+  private final int summaryMembers;
 
-  public ConversationStore(Pool pool) {
+  /** @param summaryMembers how many members a summary lists at most (the rest are paged) */
+  public ConversationStore(Pool pool, int summaryMembers) {
     this.pool = pool;
+    this.summaryMembers = summaryMembers;
   }
 
   /** The direct conversation of two distinct users, created with both as members if missing. */
@@ -102,29 +120,24 @@ public final class ConversationStore {
     });
   }
 
-  /** Creates a group owned by {@code ownerId} with these members (the owner included). */
-  public Future<Long> createGroup(long ownerId, String title, List<Long> memberIds) {
-    return pool.withTransaction(tx -> tx.preparedQuery(INSERT_GROUP)
-        .execute(Tuple.of(title, System.currentTimeMillis()))
+  /**
+   * Creates a group owned by {@code ownerId} with these members (the owner included), if the
+   * owner is within the creation limit. The owner's row is locked first, so that concurrent
+   * creations by one user are counted one after the other.
+   */
+  public Future<Long> createGroup(long ownerId, String title, List<Long> memberIds, GroupCreationLimit limit) {
+    long now = System.currentTimeMillis();
+    return pool.withTransaction(tx -> tx.preparedQuery(LOCK_CREATOR).execute(Tuple.of(ownerId))
+        .compose(locked -> tx.preparedQuery(GROUPS_CREATED_SINCE).execute(Tuple.of(ownerId, limit.windowStart(now))))
+        .compose(counted -> {
+          Row row = counted.iterator().next();
+          limit.check(row.getLong("n").intValue(), row.getLong("oldest"), now);
+          return tx.preparedQuery(INSERT_GROUP).execute(Tuple.of(title, now, ownerId));
+        })
         .compose(rows -> {
           long id = rows.iterator().next().getLong("id");
           return insertMembers(tx, id, memberIds, ownerId).map(id);
         }));
-  }
-
-  /**
-   * Adds users to a group as plain members; returns the ids actually added (not already in).
-   * Locks the conversation so the 1000-member cap holds under concurrent adds.
-   */
-  public Future<List<Long>> addMembers(long conversationId, List<Long> userIds, int maxMembers) {
-    return pool.withTransaction(tx -> tx.preparedQuery(LOCK_CONVERSATION).execute(Tuple.of(conversationId))
-        .compose(locked -> insertMembers(tx, conversationId, userIds, -1))
-        .compose(added -> tx.preparedQuery(MEMBER_COUNT).execute(Tuple.of(conversationId)).compose(count -> {
-          if (count.iterator().next().getLong("n") > maxMembers) {
-            return Future.failedFuture(ChatException.badRequest("a group has at most " + maxMembers + " members"));
-          }
-          return Future.succeededFuture(added);
-        })));
   }
 
   private static Future<List<Long>> insertMembers(SqlClient client, long conversationId, List<Long> userIds, long ownerId) {
@@ -133,30 +146,27 @@ public final class ConversationStore {
         .map(ConversationStore::ids);
   }
 
-  /** The caller's role, or NOT_FOUND when they are not a member (or there is no such conversation). */
-  public Future<Membership> membership(long conversationId, long userId) {
-    return pool.preparedQuery(ROLE).execute(Tuple.of(conversationId, userId)).map(rows -> {
-      if (rows.size() == 0) {
-        throw ChatException.notFound("conversation");
+  /** Members with a user id above {@code after}, at most {@code limit}; NOT_FOUND for a non-member. */
+  public Future<MemberPage> members(long conversationId, long userId, long after, int limit) {
+    return pool.preparedQuery(MEMBER_PAGE).execute(Tuple.of(conversationId, userId, after, limit + 1)).compose(rows -> {
+      List<MemberView> page = new ArrayList<>(rows.size());
+      rows.forEach(row -> page.add(toMember(row)));
+      boolean more = page.size() > limit;
+      MemberPage result = new MemberPage(more ? page.subList(0, limit) : page, more);
+      if (!page.isEmpty()) {
+        return Future.succeededFuture(result);
       }
-      Row row = rows.iterator().next();
-      return new Membership(Role.fromWire(row.getString("role")), "direct".equals(row.getString("kind")));
+      return pool.preparedQuery(IS_MEMBER).execute(Tuple.of(conversationId, userId)).map(member -> {
+        if (member.size() == 0) {
+          throw ChatException.notFound("conversation");
+        }
+        return result;
+      });
     });
   }
 
   public Future<List<Long>> memberIds(long conversationId) {
     return pool.preparedQuery(MEMBER_IDS).execute(Tuple.of(conversationId)).map(ConversationStore::ids);
-  }
-
-  /** Sets a non-owner member's role; false when the target is not a member or is the owner. */
-  public Future<Boolean> setRole(long conversationId, long userId, Role role) {
-    return pool.preparedQuery(SET_ROLE).execute(Tuple.of(conversationId, userId, role.wire()))
-        .map(rows -> rows.size() > 0);
-  }
-
-  /** Removes a member; false when they were not one. */
-  public Future<Boolean> removeMember(long conversationId, long userId) {
-    return pool.preparedQuery(DELETE_MEMBER).execute(Tuple.of(conversationId, userId)).map(rows -> rows.size() > 0);
   }
 
   /** Every conversation of the user, most recent activity first. */
@@ -185,7 +195,7 @@ public final class ConversationStore {
       for (Row row : rows) {
         ids[i++] = row.getLong("id");
       }
-      Future<RowSet<Row>> members = pool.preparedQuery(SUMMARY_MEMBERS).execute(Tuple.of((Object) ids));
+      Future<RowSet<Row>> members = pool.preparedQuery(SUMMARY_MEMBERS).execute(Tuple.of(ids, summaryMembers));
       Future<RowSet<Row>> lastMessages = pool.preparedQuery(SUMMARY_LAST_MESSAGES).execute(Tuple.of((Object) ids));
       return Future.all(members, lastMessages)
           .map(done -> assemble(userId, rows, members.result(), lastMessages.result()));
@@ -195,11 +205,11 @@ public final class ConversationStore {
   private static List<ConversationSummary> assemble(long userId, RowSet<Row> rows, RowSet<Row> memberRows,
                                                     RowSet<Row> lastMessageRows) {
     Map<Long, List<MemberView>> members = new HashMap<>();
+    Map<Long, Integer> memberCounts = new HashMap<>();
     for (Row row : memberRows) {
-      boolean online = row.getBoolean("online");
-      members.computeIfAbsent(row.getLong("conversation_id"), id -> new ArrayList<>()).add(new MemberView(
-          row.getLong("id"), row.getString("username"), row.getString("display_name"), row.getString("role"),
-          online, online ? null : row.getLong("last_seen")));
+      long conversationId = row.getLong("conversation_id");
+      memberCounts.put(conversationId, row.getLong("member_count").intValue());
+      members.computeIfAbsent(conversationId, id -> new ArrayList<>()).add(toMember(row));
     }
     Map<Long, Events.Message> lastMessages = new HashMap<>();
     for (Row row : lastMessageRows) {
@@ -213,10 +223,17 @@ public final class ConversationStore {
       String title = "direct".equals(kind)
           ? list.stream().filter(m -> m.userId() != userId).map(MemberView::displayName).findFirst().orElse("")
           : row.getString("title");
-      summaries.add(new ConversationSummary(id, kind, title, list, row.getLong("last_seq"),
-          row.getLong("last_read_seq"), row.getLong("unread"), lastMessages.get(id), null));
+      summaries.add(new ConversationSummary(id, kind, title, list, memberCounts.getOrDefault(id, list.size()),
+          row.getLong("last_seq"), row.getLong("last_read_seq"), row.getLong("unread"), 0, false, lastMessages.get(id),
+          null));
     }
     return summaries;
+  }
+
+  private static MemberView toMember(Row row) {
+    boolean online = row.getBoolean("online");
+    return new MemberView(row.getLong("id"), row.getString("username"), row.getString("display_name"),
+        row.getString("role"), online, online ? null : row.getLong("last_seen"), row.getLong("last_read_seq"));
   }
 
   static List<Long> ids(RowSet<Row> rows) {

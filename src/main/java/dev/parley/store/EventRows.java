@@ -1,18 +1,29 @@
 package dev.parley.store;
 
 import dev.parley.protocol.Events;
+import dev.parley.protocol.MemberEvent;
+import dev.parley.protocol.TitleEvent;
 import io.vertx.sqlclient.Row;
 
 /** Maps rows of the {@code events} table (selected with {@link #COLUMNS}) to their wire records. */
 final class EventRows {
 
   static final String COLUMNS =
-      "conversation_id, seq, kind, message_id, sender_id, client_msg_id, text, status, target_seq, mode, reason, ts";
+      "conversation_id, seq, kind, message_id, sender_id, client_msg_id, text, status, target_seq, mode, reason, ts, "
+          + "member_id, action, role, title";
 
   private EventRows() {}
 
+  /** Every stored kind; an unknown one is a bug (a migration this code does not know), not a message. */
   static Object toEvent(Row row) {
-    return "recall".equals(row.getString("kind")) ? toRecall(row) : toMessage(row);
+    String kind = row.getString("kind");
+    return switch (kind) {
+      case "message" -> toMessage(row);
+      case "recall" -> toRecall(row);
+      case "member" -> toMember(row);
+      case "title" -> toTitle(row);
+      default -> throw new IllegalStateException("unknown event kind " + kind);
+    };
   }
 
   static Events.Message toMessage(Row row) {
@@ -25,5 +36,17 @@ final class EventRows {
     return new Events.Recall(row.getLong("conversation_id"), row.getLong("seq"), row.getLong("message_id"),
         row.getLong("target_seq"), row.getLong("sender_id"), row.getString("mode"), row.getString("reason"),
         row.getLong("ts"));
+  }
+
+  // ---- group changes (member, title) ----
+
+  static MemberEvent toMember(Row row) {
+    return new MemberEvent(row.getLong("conversation_id"), row.getLong("seq"), row.getLong("member_id"),
+        row.getString("action"), row.getString("role"), row.getLong("sender_id"), row.getLong("ts"));
+  }
+
+  static TitleEvent toTitle(Row row) {
+    return new TitleEvent(row.getLong("conversation_id"), row.getLong("seq"), row.getString("title"),
+        row.getLong("sender_id"), row.getLong("ts"));
   }
 }

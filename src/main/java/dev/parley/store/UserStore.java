@@ -27,6 +27,20 @@ public final class UserStore {
       ORDER BY lower(username) COLLATE "C"
       LIMIT 20""";
   private static final String EXISTING = "SELECT id FROM users WHERE id = ANY ($1)";
+  private static final String HASH_BY_ID = "SELECT password_hash FROM users WHERE id = $1";
+  private static final String SET_HASH = "UPDATE users SET password_hash = $2 WHERE id = $1";
+  /** Returns the new row and whether the name actually changed (the old one, read under the row lock). */
+  private static final String RENAME = """
+      UPDATE users u SET display_name = $2
+      FROM (SELECT id, display_name AS old_name FROM users WHERE id = $1 FOR UPDATE) o
+      WHERE u.id = o.id
+      RETURNING u.id, u.username, u.display_name, o.old_name IS DISTINCT FROM $2 AS changed""";
+  /** The user and everyone who shares a conversation with them: who hears of their profile changes. */
+  private static final String CONTACTS = """
+      SELECT $1::bigint AS user_id
+      UNION
+      SELECT other.user_id FROM members mine JOIN members other ON other.conversation_id = mine.conversation_id
+      WHERE mine.user_id = $1""";
 
   /** A user with the stored password hash, for login only. */
   public record Credentials(User user, String passwordHash) {}
@@ -81,6 +95,50 @@ public final class UserStore {
   /** How many of these ids name existing users. */
   public Future<Integer> countExisting(List<Long> ids) {
     return pool.preparedQuery(EXISTING).execute(Tuple.of((Object) ids.toArray(Long[]::new))).map(rows -> rows.size());
+  }
+
+  /** The stored password hash of a user; NOT_FOUND for an unknown id. */
+  public Future<String> passwordHash(long userId) {
+    return pool.preparedQuery(HASH_BY_ID).execute(Tuple.of(userId)).map(rows -> {
+      if (rows.size() == 0) {
+        throw ChatException.notFound("user");
+      }
+      return rows.iterator().next().getString("password_hash");
+    });
+  }
+
+  public Future<Void> setPasswordHash(long userId, String hash) {
+    return pool.preparedQuery(SET_HASH).execute(Tuple.of(userId, hash)).mapEmpty();
+  }
+
+  /**
+   * The user after a displayName change.
+   *
+   * @param user    as now stored
+   * @param changed whether the name differs from before
+   */
+  public record Renamed(User user, boolean changed) {}
+
+  public Future<Renamed> setDisplayName(long userId, String displayName) {
+    return pool.preparedQuery(RENAME).execute(Tuple.of(userId, displayName)).map(rows -> {
+      if (rows.size() == 0) {
+        throw ChatException.notFound("user");
+      }
+      Row row = rows.iterator().next();
+      return new Renamed(toUser(row), row.getBoolean("changed"));
+    });
+  }
+
+  /** The user and every user who shares a conversation with them. */
+  public Future<long[]> contacts(long userId) {
+    return pool.preparedQuery(CONTACTS).execute(Tuple.of(userId)).map(rows -> {
+      long[] ids = new long[rows.size()];
+      int i = 0;
+      for (Row row : rows) {
+        ids[i++] = row.getLong("user_id");
+      }
+      return ids;
+    });
   }
 
   private static User toUser(Row row) {

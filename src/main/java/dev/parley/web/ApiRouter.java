@@ -1,6 +1,11 @@
 package dev.parley.web;
 
 import dev.parley.auth.PasswordHasher;
+import dev.parley.auth.SessionAuthenticator;
+import dev.parley.auth.SignOut;
+import dev.parley.bus.Fanout;
+import dev.parley.chat.GroupChanges;
+import dev.parley.store.SessionStore;
 import dev.parley.auth.TokenService;
 import dev.parley.chat.ConversationNotices;
 import dev.parley.config.AppConfig;
@@ -24,6 +29,7 @@ import java.util.function.BooleanSupplier;
 public final class ApiRouter {
 
   static final String USER_ID = "parley.userId";
+  static final String SESSION_ID = "parley.sessionId";
   private static final long MAX_BODY_BYTES = 64 * 1024;
   private static final String CSP =
       "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:; style-src 'self'; "
@@ -32,7 +38,8 @@ public final class ApiRouter {
   /** What the routes need; built once per verticle instance. */
   public record Services(AppConfig config, String nodeId, Pool pool, TokenService tokens, PasswordHasher hasher,
                          UserStore users, ConversationStore conversations, EventLog log, LoginFailures loginFailures,
-                         ConversationNotices notices, BooleanSupplier clusterHealthy) {}
+                         ConversationNotices notices, BooleanSupplier clusterHealthy, SessionStore sessions,
+                         SessionAuthenticator authenticator, SignOut signOut, GroupChanges groups, Fanout fanout) {}
 
   private ApiRouter() {}
 
@@ -45,6 +52,7 @@ public final class ApiRouter {
     router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
 
     var users = new UserRoutes(services);
+    var accounts = new AccountRoutes(services);
     var conversations = new ConversationRoutes(services);
     String v1 = "/api/v1";
     router.get(v1 + "/health").handler(ctx -> health(ctx, services));
@@ -54,12 +62,20 @@ public final class ApiRouter {
       throw new ChatException(ErrorCode.NOT_FOUND, "Web Push is not configured on this server");
     });
 
-    router.route(v1 + "/*").handler(ctx -> authenticate(ctx, services.tokens()));
+    router.route(v1 + "/*").handler(ctx -> authenticate(ctx, services.authenticator()));
     router.get(v1 + "/me").handler(users::me);
+    router.patch(v1 + "/me").handler(accounts::updateProfile);
+    router.put(v1 + "/me/password").handler(accounts::changePassword);
     router.get(v1 + "/users").handler(users::search);
+    router.get(v1 + "/users/:id").handler(accounts::user);
+    router.get(v1 + "/sessions").handler(accounts::sessions);
+    router.delete(v1 + "/sessions/current").handler(accounts::signOutCurrent);
+    router.delete(v1 + "/sessions/:sessionId").handler(accounts::signOutSession);
     router.post(v1 + "/conversations").handler(conversations::create);
     router.get(v1 + "/conversations").handler(conversations::list);
+    router.patch(v1 + "/conversations/:id").handler(conversations::rename);
     router.get(v1 + "/conversations/:id/messages").handler(conversations::messages);
+    router.get(v1 + "/conversations/:id/members").handler(conversations::members);
     router.post(v1 + "/conversations/:id/members").handler(conversations::addMembers);
     router.patch(v1 + "/conversations/:id/members/:userId").handler(conversations::setRole);
     router.delete(v1 + "/conversations/:id/members/:userId").handler(conversations::removeMember);
@@ -75,15 +91,16 @@ public final class ApiRouter {
     return router;
   }
 
-  private static void authenticate(RoutingContext ctx, TokenService tokens) {
+  private static void authenticate(RoutingContext ctx, SessionAuthenticator authenticator) {
     String header = ctx.request().getHeader("Authorization");
     if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
       ctx.fail(new ChatException(ErrorCode.UNAUTHENTICATED, "Authorization: Bearer <token> is required"));
       return;
     }
-    tokens.verify(header.substring(7).trim())
-        .onSuccess(userId -> {
-          ctx.put(USER_ID, userId);
+    authenticator.authenticate(header.substring(7).trim())
+        .onSuccess(claims -> {
+          ctx.put(USER_ID, claims.userId());
+          ctx.put(SESSION_ID, claims.sessionId());
           ctx.next();
         })
         .onFailure(ctx::fail);

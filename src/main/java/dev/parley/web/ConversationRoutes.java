@@ -1,6 +1,7 @@
 package dev.parley.web;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.parley.chat.GroupCreationLimit;
 import dev.parley.chat.Role;
 import dev.parley.protocol.ChatException;
 import dev.parley.protocol.CommandParser;
@@ -15,12 +16,17 @@ import java.util.Map;
 /** Conversations, their history and their members. A non-member always gets NOT_FOUND. */
 final class ConversationRoutes {
 
+  /** Most members one {@code GET /conversations/{id}/members} page returns. */
+  static final int MAX_MEMBER_PAGE = 500;
+
   private final ApiRouter.Services services;
   private final ConversationStore conversations;
+  private final GroupCreationLimit creationLimit;
 
   ConversationRoutes(ApiRouter.Services services) {
     this.services = services;
     this.conversations = services.conversations();
+    this.creationLimit = new GroupCreationLimit(services.config().chat().groupsPerHour());
   }
 
   void create(RoutingContext ctx) {
@@ -63,7 +69,7 @@ final class ConversationRoutes {
       throw ChatException.badRequest("a group has at most " + Validation.MAX_GROUP_MEMBERS + " members");
     }
     Future<?> result = requireExisting(members)
-        .compose(v -> conversations.createGroup(me, title, members))
+        .compose(v -> conversations.createGroup(me, title, members, creationLimit))
         .compose(id -> services.notices().joined(id, members, false).compose(v -> conversations.summary(me, id)));
     ApiRouter.respond(ctx, 201, result);
   }
@@ -87,24 +93,39 @@ final class ConversationRoutes {
         .map(events -> Map.of("messages", events)));
   }
 
+  /** Renames a group (owner or admin); appends a {@code title} event. */
+  void rename(RoutingContext ctx) {
+    long me = Requests.userId(ctx);
+    long conversationId = Requests.pathId(ctx, "id");
+    String title = Requests.string(Requests.body(ctx), "title");
+    if (!Validation.isTitle(title)) {
+      throw ChatException.badRequest("title must be 1-128 characters and not blank");
+    }
+    ApiRouter.respond(ctx, 200, services.groups().rename(conversationId, me, title)
+        .compose(v -> conversations.summary(me, conversationId)));
+  }
+
+  /** A page of members by user id, after the summary's first ones: {@code ?after=<userId>&limit=}. */
+  void members(RoutingContext ctx) {
+    long conversationId = Requests.pathId(ctx, "id");
+    Long after = Requests.queryLong(ctx, "after", 0, Long.MAX_VALUE);
+    Long limit = Requests.queryLong(ctx, "limit", 1, MAX_MEMBER_PAGE);
+    int pageSize = limit == null ? services.config().chat().summaryMembers() : limit.intValue();
+    ApiRouter.respond(ctx, 200, conversations
+        .members(conversationId, Requests.userId(ctx), after == null ? 0 : after, pageSize)
+        .map(page -> Map.of("members", page.members(), "hasMore", page.hasMore())));
+  }
+
   void addMembers(RoutingContext ctx) {
     long me = Requests.userId(ctx);
     long conversationId = Requests.pathId(ctx, "id");
     List<Long> userIds = ConversationStore.distinct(Requests.ids(Requests.body(ctx), "userIds"));
-    Future<?> result = conversations.membership(conversationId, me).compose(membership -> {
-      if (membership.direct()) {
-        return Future.failedFuture(ChatException.badRequest("a direct conversation's members are fixed"));
-      }
-      if (!membership.role().canManage()) {
-        return Future.failedFuture(ChatException.forbidden("only the owner or an admin may add members"));
-      }
-      return requireExisting(userIds)
-          .compose(v -> conversations.addMembers(conversationId, userIds, Validation.MAX_GROUP_MEMBERS))
-          .compose(added -> added.isEmpty()
-              ? Future.<Void>succeededFuture()
-              : services.notices().joined(conversationId, added, false))
-          .compose(v -> conversations.summary(me, conversationId));
-    });
+    if (userIds.size() > Validation.MAX_GROUP_MEMBERS) {
+      throw ChatException.badRequest("a group has at most " + Validation.MAX_GROUP_MEMBERS + " members");
+    }
+    Future<?> result = requireExisting(userIds)
+        .compose(v -> services.groups().addMembers(conversationId, me, userIds, Validation.MAX_GROUP_MEMBERS))
+        .compose(v -> conversations.summary(me, conversationId));
     ApiRouter.respond(ctx, 200, result);
   }
 
@@ -116,59 +137,17 @@ final class ConversationRoutes {
     if (!"admin".equals(roleName) && !"member".equals(roleName)) {
       throw ChatException.badRequest("role must be admin or member");
     }
-    Future<?> result = conversations.membership(conversationId, me).compose(membership -> {
-      if (membership.direct()) {
-        return Future.failedFuture(ChatException.badRequest("a direct conversation has no roles"));
-      }
-      if (membership.role() != Role.OWNER) {
-        return Future.failedFuture(ChatException.forbidden("only the owner may change roles"));
-      }
-      if (target == me) {
-        return Future.failedFuture(ChatException.forbidden("the owner's role cannot change"));
-      }
-      return conversations.setRole(conversationId, target, Role.fromWire(roleName)).compose(changed -> changed
-          ? conversations.summary(me, conversationId)
-          : Future.failedFuture(ChatException.notFound("member")));
-    });
+    Future<?> result = services.groups().setRole(conversationId, me, target, Role.fromWire(roleName))
+        .compose(v -> conversations.summary(me, conversationId));
     ApiRouter.respond(ctx, 200, result);
   }
 
+  /** Removes a member, or leaves ({@code userId} = the caller); appends a {@code member} event. */
   void removeMember(RoutingContext ctx) {
     long me = Requests.userId(ctx);
     long conversationId = Requests.pathId(ctx, "id");
     long target = Requests.pathId(ctx, "userId");
-    Future<?> result = conversations.membership(conversationId, me).compose(mine -> {
-      if (mine.direct()) {
-        return Future.failedFuture(ChatException.badRequest("a direct conversation's members are fixed"));
-      }
-      if (target == me) {
-        return mine.role() == Role.OWNER
-            ? Future.failedFuture(ChatException.forbidden("the owner cannot leave the group"))
-            : remove(conversationId, target);
-      }
-      if (!mine.role().canManage()) {
-        return Future.failedFuture(ChatException.forbidden("only the owner or an admin may remove members"));
-      }
-      return conversations.membership(conversationId, target)
-          .recover(missing -> Future.failedFuture(ChatException.notFound("member")))
-          .compose(theirs -> {
-            if (theirs.role() == Role.OWNER || (theirs.role() == Role.ADMIN && mine.role() != Role.OWNER)) {
-              return Future.failedFuture(ChatException.forbidden("only the owner may remove an admin"));
-            }
-            return remove(conversationId, target);
-          });
-    });
-    ApiRouter.respond(ctx, 204, result);
-  }
-
-  private Future<Void> remove(long conversationId, long userId) {
-    return conversations.removeMember(conversationId, userId).compose(removed -> {
-      if (!removed) {
-        return Future.failedFuture(ChatException.notFound("member"));
-      }
-      services.notices().left(conversationId, userId);
-      return Future.succeededFuture();
-    });
+    ApiRouter.respond(ctx, 204, services.groups().removeMember(conversationId, me, target));
   }
 
   private Future<Void> requireExisting(List<Long> userIds) {

@@ -6,6 +6,7 @@ import dev.parley.protocol.ErrorCode;
 import dev.parley.protocol.Validation;
 import dev.parley.auth.TokenService;
 import dev.parley.store.LoginFailures;
+import dev.parley.store.SessionStore;
 import dev.parley.store.UserStore;
 import io.vertx.core.Future;
 import io.vertx.ext.web.RoutingContext;
@@ -65,18 +66,26 @@ final class UserRoutes {
             return Future.failedFuture(new ChatException(ErrorCode.RATE_LIMITED,
                 "too many failed logins; try again later", failures.retryAfterMs()));
           }
-          return checkPassword(username, password)
+          return checkPassword(username, password, deviceId)
               .compose(issued -> Future.all(failures.release(userKey), failures.release(addressKey)).map(issued));
         });
     ApiRouter.respond(ctx, 200, result);
   }
 
-  private Future<TokenService.Issued> checkPassword(String username, String password) {
+  private Future<TokenService.Issued> checkPassword(String username, String password, String deviceId) {
     return services.users().credentials(username).compose(credentials -> services.hasher()
         .verify(password, credentials == null ? null : credentials.passwordHash())
         .compose(ok -> ok && credentials != null
-            ? Future.succeededFuture(services.tokens().issue(credentials.user().id()))
+            ? openSession(credentials.user().id(), deviceId)
             : Future.failedFuture(new ChatException(ErrorCode.UNAUTHENTICATED, "wrong username or password"))));
+  }
+
+  /** A successful login opens a session (PROTOCOL 2.1): its row first, then the token that names it. */
+  private Future<TokenService.Issued> openSession(long userId, String deviceId) {
+    TokenService.Issued issued = services.tokens().issue(userId, SessionStore.newId());
+    return services.sessions()
+        .create(issued.sessionId(), userId, deviceId, System.currentTimeMillis(), issued.expiresAt())
+        .map(issued);
   }
 
   void me(RoutingContext ctx) {

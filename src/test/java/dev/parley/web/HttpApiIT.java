@@ -411,7 +411,12 @@ class HttpApiIT {
       credentials.put("an unsigned token (alg none)", new String[] {"Bearer " + unsignedToken(alice.id()), null});
       credentials.put("a token signed with another key",
           new String[] {"Bearer " + signedToken(alice.id(), "another-secret-another-secret-0123456789", 3600), null});
-      credentials.put("an expired token", new String[] {"Bearer " + signedToken(alice.id(), CLUSTER_JWT_SECRET, -60), null});
+      // Minted tokens name Alice's real session (claim sid), so only their expiry or key is wrong.
+      String sid = claim(valid, "sid");
+      credentials.put("an expired token",
+          new String[] {"Bearer " + signedToken(alice.id(), sid, CLUSTER_JWT_SECRET, -60), null});
+      credentials.put("a token without a session", new String[] {"Bearer " + signedToken(alice.id(), null,
+          CLUSTER_JWT_SECRET, 600), null});
 
       int n = 0;
       for (String[] call : calls) {
@@ -431,7 +436,7 @@ class HttpApiIT {
       // A token minted the same way but not expired is accepted: the refusals above are about the
       // token, not about how the test builds one.
       assertEquals(200, raw(0, "GET", "/me", null, "Authorization",
-          "Bearer " + signedToken(alice.id(), CLUSTER_JWT_SECRET, 600)).status());
+          "Bearer " + signedToken(alice.id(), sid, CLUSTER_JWT_SECRET, 600)).status());
 
       // Nothing was executed: no new conversation, no new member, no role change, nobody removed.
       JsonNode aliceList = node(0).get("/conversations", alice.token()).body().get("conversations");
@@ -1442,10 +1447,18 @@ class HttpApiIT {
   }
 
   private static String signedToken(long userId, String secret, long expiresInSeconds) {
+    return signedToken(userId, null, secret, expiresInSeconds);
+  }
+
+  /** A token signed with {@code secret}; {@code sessionId} becomes its sid claim unless null. */
+  private static String signedToken(long userId, String sessionId, String secret, long expiresInSeconds) {
     long now = System.currentTimeMillis() / 1000;
-    String unsigned = b64("{\"alg\":\"HS256\",\"typ\":\"JWT\"}") + "."
-        + b64(obj().put("sub", Long.toString(userId)).put("iss", "parley").put("iat", now - 120)
-            .put("exp", now + expiresInSeconds).toString());
+    ObjectNode claims = obj().put("sub", Long.toString(userId)).put("iss", "parley").put("iat", now - 120)
+        .put("exp", now + expiresInSeconds);
+    if (sessionId != null) {
+      claims.put("sid", sessionId);
+    }
+    String unsigned = b64("{\"alg\":\"HS256\",\"typ\":\"JWT\"}") + "." + b64(claims.toString());
     try {
       Mac mac = Mac.getInstance("HmacSHA256");
       mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
@@ -1454,6 +1467,12 @@ class HttpApiIT {
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /** A claim of a token's payload, as text. */
+  private static String claim(String token, String name) {
+    String payload = new String(Base64.getUrlDecoder().decode(token.split("\\.")[1]), StandardCharsets.UTF_8);
+    return Json.parse(payload).path(name).asText();
   }
 
   private static String unsignedToken(long userId) {
