@@ -151,7 +151,7 @@ public final class GroupLog {
       Row conversation = rows.iterator().next();
       List<Long> asked = new ArrayList<>(others);
       asked.add(by);
-      return tx.preparedQuery(ROLES).execute(Tuple.of(conversationId, asked.toArray(Long[]::new))).compose(roles -> {
+      return tx.preparedQuery(ROLES).execute(Tuple.of(conversationId).addArrayOfLong(asked.toArray(Long[]::new))).compose(roles -> {
         Map<Long, Role> byUser = new HashMap<>();
         roles.forEach(row -> byUser.put(row.getLong("user_id"), Role.fromWire(row.getString("role"))));
         Role actor = byUser.get(by);

@@ -233,7 +233,7 @@ class HttpApiIT {
       long before = System.currentTimeMillis();
       Api.Response session = node(1).post("/sessions", null, credentials(username.toLowerCase(), PASSWORD));
       assertEquals(200, session.status(), session.toString());
-      assertEquals(Set.of("token", "userId", "expiresAt"), fields(session.body()));
+      assertEquals(Set.of("token", "userId", "expiresAt", "sessionId"), fields(session.body()));
       assertEquals(id, session.body().get("userId").asLong());
       long expiresAt = session.body().get("expiresAt").asLong();
       // TestCluster issues tokens for one hour; the JWT's exp has whole-second precision.
@@ -772,7 +772,8 @@ class HttpApiIT {
       Api.Response full = node(1).post("/conversations", owner.token(),
           (ObjectNode) obj().put("kind", "group").put("title", "Full house").set("memberIds", withRepeats));
       assertEquals(201, full.status(), "999 others and the owner make 1000, repeats aside");
-      assertEquals(1000, full.body().get("members").size());
+      assertEquals(1000, full.body().get("memberCount").asInt());
+      assertEquals(100, full.body().get("members").size(), "a summary lists the first 100 by default; the rest are paged");
 
       ArrayNode tooMany = Json.mapper().createArrayNode();
       others.forEach(tooMany::add);
@@ -1363,11 +1364,13 @@ class HttpApiIT {
   }
 
   private static void assertSummaryShape(JsonNode summary) {
-    assertEquals(Set.of("id", "kind", "title", "members", "lastSeq", "lastReadSeq", "unread", "lastMessage"),
+    assertEquals(Set.of("id", "kind", "title", "members", "memberCount", "lastSeq", "lastReadSeq", "unread",
+            "mentions", "muted", "lastMessage"),
         fields(summary), summary.toString());
     assertTrue(summary.get("members").isArray() && !summary.get("members").isEmpty(), summary.toString());
     for (JsonNode member : summary.get("members")) {
-      assertEquals(Set.of("userId", "username", "displayName", "role", "online", "lastSeen"), fields(member),
+      assertEquals(Set.of("userId", "username", "displayName", "role", "online", "lastSeen", "lastReadSeq"),
+          fields(member),
           member.toString());
       assertTrue(member.get("online").isBoolean());
       assertTrue(member.get("online").asBoolean() ? member.get("lastSeen").isNull()
