@@ -213,6 +213,11 @@ final class Session {
     if (socket.isClosed()) {
       return;
     }
+    if (services.signOuts().signedOutRecently(claims.sessionId())) {
+      // Signed out while this auth was being checked: the sign-out could not see this socket yet.
+      close(CloseCode.REVOKED, "signed out");
+      return;
+    }
     services.vertx().cancelTimer(authTimer);
     userId = claims.userId();
     sessionId = claims.sessionId();

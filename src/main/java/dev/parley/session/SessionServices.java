@@ -19,4 +19,4 @@ import io.vertx.core.Vertx;
 record SessionServices(Vertx vertx, String nodeId, AppConfig config, SessionAuthenticator authenticator, UserStore users,
                        ConversationStore conversations, EventLog log, ReadMarkers readMarkers,
                        ConversationNotices notices, Fanout fanout, PresenceTracker presence,
-                       SessionRegistry registry, DirectConversations directs) {}
+                       SessionRegistry registry, DirectConversations directs, SignOutListener signOuts) {}

@@ -83,14 +83,16 @@ public final class SessionVerticle extends VerticleBase {
     var authenticator = new SessionAuthenticator(tokens, sessions, System::currentTimeMillis);
     var signOut = new SignOut(sessions, vertx.eventBus(), System::currentTimeMillis);
     var groups = new GroupChanges(new GroupLog(pool), conversations, fanout);
+    var signOutListener = new SignOutListener(registry);
     services = new SessionServices(vertx, nodeId, config, authenticator, users, conversations, log,
-        new ReadMarkers(pool), notices, fanout, presence, registry, new DirectConversations(users, conversations, notices));
+        new ReadMarkers(pool), notices, fanout, presence, registry, new DirectConversations(users, conversations, notices),
+        signOutListener);
     var router = ApiRouter.create(vertx, new ApiRouter.Services(config, nodeId, pool, tokens, hasher, users,
         conversations, log, new LoginFailures(pool), notices, clusterHealthy, sessions, authenticator, signOut, groups,
         fanout));
 
     var consumer = vertx.eventBus().<DeliveryBatch>consumer(Addresses.DELIVER, this::handleDeliveries);
-    var signOuts = new SignOutListener(registry).register(vertx.eventBus());
+    var signOuts = signOutListener.register(vertx.eventBus());
     vertx.setPeriodic(HEARTBEAT_INTERVAL_MS, id -> heartbeat());
     server = vertx.createHttpServer(new HttpServerOptions()
             .setHost(config.http().host())

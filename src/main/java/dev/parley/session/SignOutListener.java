@@ -6,7 +6,9 @@ import dev.parley.protocol.CloseCode;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.MessageConsumer;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Ends the sockets of signed-out sessions (PROTOCOL 2.1, 3.7): consumes the cluster-wide
@@ -15,7 +17,16 @@ import java.util.List;
  */
 final class SignOutListener {
 
+  /**
+   * How long a signed-out session id is remembered here. A connection whose {@code auth} read its
+   * session just before the sign-out committed opens after this message was handled; it checks
+   * this memory once it is registered, so it is closed too instead of outliving its session.
+   */
+  private static final long REMEMBER_NANOS = 30_000_000_000L;
+
   private final SessionRegistry registry;
+  /** Recently signed-out session ids and when they were signed out (System.nanoTime). */
+  private final Map<String, Long> recent = new HashMap<>();
   private MessageConsumer<SignedOut> consumer;
 
   SignOutListener(SessionRegistry registry) {
@@ -28,6 +39,9 @@ final class SignOutListener {
   }
 
   void handle(SignedOut signedOut) {
+    long now = System.nanoTime();
+    recent.values().removeIf(at -> now - at > REMEMBER_NANOS);
+    signedOut.sessionIds().forEach(id -> recent.put(id, now));
     List<Session> sessions = registry.of(signedOut.userId());
     if (sessions == null) {
       return;
@@ -38,5 +52,11 @@ final class SignOutListener {
         session.close(CloseCode.REVOKED, signedOut.everyConnection() ? "disconnected by the server" : "signed out");
       }
     }
+  }
+
+  /** Whether this session was signed out within the last 30 s (see {@link #REMEMBER_NANOS}). */
+  boolean signedOutRecently(String sessionId) {
+    Long at = recent.get(sessionId);
+    return at != null && System.nanoTime() - at <= REMEMBER_NANOS;
   }
 }
