@@ -243,6 +243,46 @@ export class ChatStore extends Emitter {
     this.#changedConversation(conversation);
   }
 
+  /**
+   * A stored group change (`member` or `title`): takes its seq, so the resume cursor moves past
+   * it, and keeps the title and member list current. Never unread. Our own removal is
+   * followed by `left`, which drops the conversation.
+   */
+  applyGroupEvent(event) {
+    const conversation = this.get(event.conversationId);
+    if (!conversation) {
+      this.emit('unknown-conversation', event.conversationId);
+      return;
+    }
+    if (!conversation.seqs.add(event.seq)) return;
+    if (event.type === 'title') {
+      conversation.title = event.title;
+    } else if (event.action === 'removed' || event.action === 'left') {
+      conversation.removeMember(event.userId);
+    } else if (event.action === 'role') {
+      conversation.updateMember(event.userId, { role: event.role });
+    } else if (event.action === 'added') {
+      const known = this.users.get(event.userId);
+      conversation.addMember({
+        userId: event.userId,
+        username: known?.username ?? '',
+        displayName: known?.displayName ?? this.users.displayName(event.userId),
+        role: event.role ?? 'member',
+      });
+    }
+    this.#changedConversation(conversation);
+  }
+
+  /** Someone's displayName changed (a `user` event): every list showing them follows. */
+  applyUser({ userId, displayName }) {
+    if (userId === this.me?.id) this.setMe({ displayName });
+    else this.users.remember({ id: userId, displayName });
+    for (const conversation of this.#conversations.values()) {
+      if (conversation.updateMember(userId, { displayName })) this.#changedConversation(conversation);
+    }
+    this.changed(Topic.LIST);
+  }
+
   /** A page of WebSocket history: old events, so nothing is counted or deduped. */
   applyHistory(id, events, options) {
     const conversation = this.get(id);

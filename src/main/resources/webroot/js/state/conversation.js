@@ -95,6 +95,13 @@ export class Conversation {
     return this.#members.delete(userId);
   }
 
+  /** A member joined (a `member` event): listed with what we know of them until the next summary. */
+  addMember(member) {
+    if (this.#members.has(member.userId)) return false;
+    this.#members.set(member.userId, { online: false, lastSeen: null, lastReadSeq: 0, ...member });
+    return true;
+  }
+
   /**
    * The server's count as of its lastSeq L (a summary or an auth-ack entry): our
    * own counting of seqs above L still stands, below it is replaced.

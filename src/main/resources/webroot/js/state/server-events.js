@@ -8,6 +8,11 @@ export function applyServerEvent(store, event) {
       return store.applyMessage(event);
     case 'recall':
       return store.applyRecall(event);
+    case 'member':
+    case 'title':
+      return store.applyGroupEvent(event);
+    case 'user':
+      return store.applyUser(event);
     case 'read': // our other device read: its count replaces ours
     case 'unread': // a recall or revoke changed our count
       return store.replaceCounts(event.conversationId, event);

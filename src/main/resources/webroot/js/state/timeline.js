@@ -92,7 +92,8 @@ export class Timeline {
   applyHistory(events, { requestedLimit, olderPage }) {
     for (const event of events) {
       if (isRecallEvent(event)) this.applyRecall(event);
-      else this.upsert(event);
+      // History carries every stored kind; group changes are not timeline rows (yet).
+      else if (event.type == null || event.type === 'message') this.upsert(event);
     }
     if (events.length < requestedLimit || events[0]?.seq === 1) this.reachedStart = true;
     if (olderPage && events.length === 0) this.reachedStart = true;
