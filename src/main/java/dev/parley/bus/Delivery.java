@@ -7,7 +7,8 @@ package dev.parley.bus;
  * @param conversationId  the conversation it concerns (0 for presence)
  * @param seq             for {@link Effect#LOG}: the event's seq; for {@link Effect#JOINED}: the
  *                        conversation's lastSeq when the summary was taken (live events count from
- *                        there); else 0
+ *                        there); for {@link Effect#LEFT}: the seq of the member event that removed
+ *                        the recipient, the last of that conversation they may get (0: none); else 0
  * @param recipients      user ids whose connections get the frame (fixed at commit time)
  * @param exceptConnection the connection that caused it and learns of it by its ack; null for none
  * @param frame           the JSON text frame, encoded once

@@ -6,7 +6,6 @@ import dev.parley.protocol.Events;
 import dev.parley.protocol.Json;
 import dev.parley.protocol.MemberEvent;
 import dev.parley.protocol.TitleEvent;
-import dev.parley.store.ConversationStore;
 import dev.parley.store.GroupLog;
 import io.vertx.core.Future;
 import java.util.ArrayList;
@@ -22,12 +21,10 @@ import java.util.List;
 public final class GroupChanges {
 
   private final GroupLog log;
-  private final ConversationStore conversations;
   private final Fanout fanout;
 
-  public GroupChanges(GroupLog log, ConversationStore conversations, Fanout fanout) {
+  public GroupChanges(GroupLog log, Fanout fanout) {
     this.log = log;
-    this.conversations = conversations;
     this.fanout = fanout;
   }
 
@@ -39,21 +36,19 @@ public final class GroupChanges {
   }
 
   public Future<Void> addMembers(long conversationId, long by, List<Long> userIds, int maxMembers) {
-    return log.addMembers(conversationId, by, userIds, maxMembers).compose(change -> {
+    return log.addMembers(conversationId, by, userIds, maxMembers).map(change -> {
       if (change.added().isEmpty()) {
-        return Future.succeededFuture();
+        return null;
       }
       // One summary serves every user added at once. Its lastSeq is the baseline, so the
       // "added" events (and all after them) follow the conversation event on each connection.
-      return conversations.summary(change.added().get(0), conversationId).map(summary -> {
-        List<Delivery> deliveries = new ArrayList<>();
-        deliveries.add(new Delivery(Delivery.Effect.JOINED, conversationId, change.baseline(),
-            change.added().stream().mapToLong(Long::longValue).toArray(), null,
-            Json.encode(new Events.ConversationChanged(summary.asOf(change.baseline())))));
-        deliveries.addAll(logDeliveries(change));
-        fanout.publish(deliveries);
-        return null;
-      });
+      List<Delivery> deliveries = new ArrayList<>();
+      deliveries.add(new Delivery(Delivery.Effect.JOINED, conversationId, change.baseline(),
+          change.added().stream().mapToLong(Long::longValue).toArray(), null,
+          Json.encode(new Events.ConversationChanged(change.joinedSummary()))));
+      deliveries.addAll(logDeliveries(change));
+      fanout.publish(deliveries);
+      return null;
     });
   }
 
@@ -67,7 +62,10 @@ public final class GroupChanges {
   public Future<Void> removeMember(long conversationId, long by, long target) {
     return log.removeMember(conversationId, by, target).map(change -> {
       List<Delivery> deliveries = new ArrayList<>(logDeliveries(change));
-      deliveries.add(new Delivery(Delivery.Effect.LEFT, conversationId, 0, new long[] {target}, null,
+      // LEFT carries the seq of the event that removed them: the last one of this conversation
+      // the removed user's connections may get.
+      long removedAt = change.events().isEmpty() ? 0 : ((MemberEvent) change.events().get(0)).seq();
+      deliveries.add(new Delivery(Delivery.Effect.LEFT, conversationId, removedAt, new long[] {target}, null,
           Json.encode(new Events.Left(conversationId))));
       fanout.publish(deliveries);
       return null;

@@ -82,7 +82,7 @@ public final class SessionVerticle extends VerticleBase {
     var sessions = new SessionStore(pool);
     var authenticator = new SessionAuthenticator(tokens, sessions, System::currentTimeMillis);
     var signOut = new SignOut(sessions, vertx.eventBus(), System::currentTimeMillis);
-    var groups = new GroupChanges(new GroupLog(pool), conversations, fanout);
+    var groups = new GroupChanges(new GroupLog(pool, conversations), fanout);
     var signOutListener = new SignOutListener(registry);
     services = new SessionServices(vertx, nodeId, config, authenticator, users, conversations, log,
         new ReadMarkers(pool), notices, fanout, presence, registry, new DirectConversations(users, conversations, notices),

@@ -184,9 +184,26 @@ public final class ConversationStore {
     });
   }
 
+  /**
+   * One conversation as the user sees it, read through {@code client}: inside a transaction it
+   * sees that transaction's own changes (a group change's summary, taken before its commit).
+   */
+  Future<ConversationSummary> summary(SqlClient client, long userId, long conversationId) {
+    return summaries(client, userId, List.of(conversationId)).map(list -> {
+      if (list.isEmpty()) {
+        throw ChatException.notFound("conversation");
+      }
+      return list.get(0);
+    });
+  }
+
   private Future<List<ConversationSummary>> summaries(long userId, List<Long> only) {
+    return summaries(pool, userId, only);
+  }
+
+  private Future<List<ConversationSummary>> summaries(SqlClient client, long userId, List<Long> only) {
     Long[] filter = only == null ? null : only.toArray(Long[]::new);
-    return pool.preparedQuery(SUMMARY_ROWS).execute(Tuple.of(userId).addArrayOfLong(filter)).compose(rows -> {
+    return client.preparedQuery(SUMMARY_ROWS).execute(Tuple.of(userId).addArrayOfLong(filter)).compose(rows -> {
       if (rows.size() == 0) {
         return Future.succeededFuture(List.of());
       }
@@ -195,8 +212,8 @@ public final class ConversationStore {
       for (Row row : rows) {
         ids[i++] = row.getLong("id");
       }
-      Future<RowSet<Row>> members = pool.preparedQuery(SUMMARY_MEMBERS).execute(Tuple.of(ids, summaryMembers));
-      Future<RowSet<Row>> lastMessages = pool.preparedQuery(SUMMARY_LAST_MESSAGES).execute(Tuple.of((Object) ids));
+      Future<RowSet<Row>> members = client.preparedQuery(SUMMARY_MEMBERS).execute(Tuple.of(ids, summaryMembers));
+      Future<RowSet<Row>> lastMessages = client.preparedQuery(SUMMARY_LAST_MESSAGES).execute(Tuple.of((Object) ids));
       return Future.all(members, lastMessages)
           .map(done -> assemble(userId, rows, members.result(), lastMessages.result()));
     });

@@ -1,5 +1,6 @@
 package dev.parley.store;
 
+import dev.parley.chat.ConversationSummary;
 import dev.parley.chat.GroupPolicy;
 import dev.parley.chat.Role;
 import dev.parley.protocol.ChatException;
@@ -54,16 +55,22 @@ public final class GroupLog {
    *                       empty when nothing changed (a repeated title or role, users already in)
    * @param recipients     who gets the events: every member at commit, a removed or leaving one included
    * @param added          the users added (in request order), for their {@code conversation} event
+   * @param joinedSummary  for additions: the group as the added users see it, read in the same
+   *                       transaction (so it is ready the moment the change commits, before later
+   *                       messages can overtake it), with lastSeq at the baseline; else null
    */
-  public record Change(long conversationId, long baseline, List<Object> events, long[] recipients, List<Long> added) {}
+  public record Change(long conversationId, long baseline, List<Object> events, long[] recipients, List<Long> added,
+                       ConversationSummary joinedSummary) {}
 
   /** The locked conversation row and the actor's role in it. */
   private record Locked(boolean direct, String title, long lastSeq, long now, Role actor, Map<Long, Role> others) {}
 
   private final Pool pool;
+  private final ConversationStore conversations;
 
-  public GroupLog(Pool pool) {
+  public GroupLog(Pool pool, ConversationStore conversations) {
     this.pool = pool;
+    this.conversations = conversations;
   }
 
   /** Renames a group; NOT_FOUND for a non-member. The same title again appends nothing. */
@@ -78,7 +85,7 @@ public final class GroupLog {
           .compose(v -> append(tx, conversationId, by, locked, List.of(new TitleEvent(conversationId, seq, title, by,
               locked.now()))))
           .compose(events -> memberIds(tx, conversationId)
-              .map(members -> new Change(conversationId, locked.lastSeq(), events, members, List.of())));
+              .map(members -> new Change(conversationId, locked.lastSeq(), events, members, List.of(), null)));
     }));
   }
 
@@ -102,9 +109,12 @@ public final class GroupLog {
                 events.add(new MemberEvent(conversationId, ++seq, userId, MemberEvent.ADDED, Role.MEMBER.wire(), by,
                     locked.now()));
               }
+              Future<ConversationSummary> joined = added.isEmpty()
+                  ? Future.succeededFuture(null)
+                  : conversations.summary(tx, added.get(0), conversationId).map(summary -> summary.asOf(locked.lastSeq()));
               return append(tx, conversationId, by, locked, events)
-                  .compose(appended -> memberIds(tx, conversationId)
-                      .map(members -> new Change(conversationId, locked.lastSeq(), appended, members, added)));
+                  .compose(appended -> joined.compose(summary -> memberIds(tx, conversationId)
+                      .map(members -> new Change(conversationId, locked.lastSeq(), appended, members, added, summary))));
             });
           });
     }));
@@ -123,7 +133,7 @@ public final class GroupLog {
       return tx.preparedQuery(SET_ROLE).execute(Tuple.of(conversationId, target, role.wire()))
           .compose(v -> append(tx, conversationId, by, locked, List.of(event)))
           .compose(events -> memberIds(tx, conversationId)
-              .map(members -> new Change(conversationId, locked.lastSeq(), events, members, List.of())));
+              .map(members -> new Change(conversationId, locked.lastSeq(), events, members, List.of(), null)));
     }));
   }
 
@@ -138,7 +148,7 @@ public final class GroupLog {
       return memberIds(tx, conversationId).compose(members -> tx.preparedQuery(DELETE_MEMBER)
           .execute(Tuple.of(conversationId, target))
           .compose(v -> append(tx, conversationId, by, locked, List.of(event)))
-          .map(events -> new Change(conversationId, locked.lastSeq(), events, members, List.of())));
+          .map(events -> new Change(conversationId, locked.lastSeq(), events, members, List.of(), null)));
     }));
   }
 
@@ -205,6 +215,6 @@ public final class GroupLog {
   }
 
   private static Change unchanged(long conversationId, Locked locked) {
-    return new Change(conversationId, locked.lastSeq(), List.of(), new long[0], List.of());
+    return new Change(conversationId, locked.lastSeq(), List.of(), new long[0], List.of(), null);
   }
 }
