@@ -223,6 +223,36 @@ class SessionsIT {
     assertError(node(0).get("/users/" + leaver.id(), null), 401);
   }
 
+  @Test
+  @DisplayName("lastActiveAt is kept cheaply: calls within a minute write nothing; the first call after a minute moves it")
+  void lastActive() throws InterruptedException {
+    Api.Account alice = node(0).newAccount("alice");
+    JsonNode session = signIn(1, alice, "desk");
+    String id = session.get("sessionId").asText();
+    Api.Account desk = as(alice, session);
+    String lastActive = "SELECT last_active_at FROM sessions WHERE id = '" + id + "'";
+    long created = cluster.database().queryLong("SELECT created_at FROM sessions WHERE id = '" + id + "'");
+    for (int i = 0; i < 6; i++) {
+      assertEquals(200, node(i % 2).get("/me", desk.token()).status());
+    }
+    assertEquals(created, cluster.database().queryLong(lastActive), "no write per request");
+
+    // As if two minutes had passed since the last recorded activity.
+    cluster.database().queryLong("UPDATE sessions SET last_active_at = last_active_at - 120000 WHERE id = '" + id
+        + "' RETURNING 1");
+    long before = System.currentTimeMillis();
+    assertEquals(200, node(1).get("/me", desk.token()).status());
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    long moved = cluster.database().queryLong(lastActive);
+    while (moved < before && System.nanoTime() < deadline) {
+      TimeUnit.MILLISECONDS.sleep(20); // the refresh is written after the reply; poll for it, bounded
+      moved = cluster.database().queryLong(lastActive);
+    }
+    assertTrue(moved >= before, "refreshed: " + moved + " < " + before);
+    JsonNode listed = node(0).get("/sessions", desk.token()).body().get("sessions").get(0);
+    assertEquals(moved, listed.get("lastActiveAt").asLong());
+  }
+
   private static void assertError(Api.Response response, int status) {
     assertEquals(status, response.status(), response.toString());
     assertTrue(response.body().path("error").path("code").isTextual(), response.toString());
