@@ -14,7 +14,8 @@ CREATE TABLE sessions (
   expires_at     bigint  NOT NULL,
   revoked        boolean NOT NULL DEFAULT false
 );
-CREATE INDEX sessions_by_user ON sessions (user_id, created_at DESC) WHERE NOT revoked;
+-- serves GET /sessions and the prune of expired and signed-out rows at each login
+CREATE INDEX sessions_by_user ON sessions (user_id, created_at DESC);
 
 -- Who created a group: group creation is limited per user and hour, counted here.
 ALTER TABLE conversations ADD COLUMN created_by bigint;

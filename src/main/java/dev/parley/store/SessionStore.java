@@ -23,6 +23,12 @@ public final class SessionStore {
   private static final String INSERT = """
       INSERT INTO sessions (id, user_id, device_id, created_at, last_active_at, expires_at)
       VALUES ($1, $2, $3, $4, $4, $5)""";
+  /**
+   * A user's rows that can no longer accept a token: expired or signed out. A missing row refuses
+   * its token just as a revoked one does, so they go at the user's next login rather than piling up.
+   */
+  private static final String PRUNE = """
+      DELETE FROM sessions WHERE user_id = $1 AND (expires_at <= $2 OR revoked)""";
   private static final String FIND = """
       SELECT user_id, last_active_at, expires_at, revoked FROM sessions WHERE id = $1""";
   /** Only moves lastActiveAt forward, and only when it is older than the caller's threshold. */
@@ -76,8 +82,11 @@ public final class SessionStore {
     return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
   }
 
+  /** Inserts a session, and removes the user's expired and signed-out ones in the same transaction. */
   public Future<Void> create(String id, long userId, String deviceId, long now, long expiresAt) {
-    return pool.preparedQuery(INSERT).execute(Tuple.of(id, userId, deviceId, now, expiresAt)).mapEmpty();
+    return pool.withTransaction(tx -> tx.preparedQuery(PRUNE).execute(Tuple.of(userId, now))
+        .compose(pruned -> tx.preparedQuery(INSERT).execute(Tuple.of(id, userId, deviceId, now, expiresAt))))
+        .mapEmpty();
   }
 
   /** The session, or null when there is none with this id. */

@@ -142,6 +142,11 @@ class SessionsIT {
     assertEquals(200, node(1).get("/me", alice.token()).status());
     JsonNode listed = node(1).get("/sessions", alice.token()).body().get("sessions");
     listed.forEach(session -> assertNotEquals(phoneId, session.get("sessionId").asText()));
+
+    // The signed-out row goes at the user's next login; its token stays refused.
+    signIn(0, alice, "phone");
+    assertEquals(0, cluster.database().queryLong("SELECT count(*) FROM sessions WHERE id = '" + phoneId + "'"));
+    assertError(node(0).get("/me", phone.get("token").asText()), 401);
   }
 
   @Test
