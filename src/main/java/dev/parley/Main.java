@@ -29,9 +29,19 @@ public final class Main {
         LOG.error("Parley could not start: {}", cause.getMessage(), cause);
         System.exit(1);
       }
+      // SIGTERM (docker stop, systemd, Process.destroy) runs this: drain, then exit. The bound
+      // keeps a stuck step (a database that no longer answers) from holding the process past
+      // what the supervisor waits before SIGKILL; set it below that (docker: 10 s unless
+      // stop_grace_period says more).
+      long bound = config.ops().shutdownTimeout().toMillis();
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        long started = System.nanoTime();
+        LOG.info("stopping: draining within {} ms", bound);
         try {
-          node.close().get(20, java.util.concurrent.TimeUnit.SECONDS);
+          node.close().get(bound, java.util.concurrent.TimeUnit.MILLISECONDS);
+          LOG.info("stopped cleanly in {} ms", (System.nanoTime() - started) / 1_000_000);
+        } catch (java.util.concurrent.TimeoutException e) {
+          LOG.warn("shutdown did not finish within {} ms; exiting anyway", bound);
         } catch (Exception e) {
           LOG.warn("shutdown did not complete cleanly: {}", e.toString());
         }

@@ -9,6 +9,11 @@ import dev.parley.auth.PasswordHasher;
 import dev.parley.bus.Codecs;
 import dev.parley.bus.Fanout;
 import dev.parley.config.AppConfig;
+import dev.parley.ops.HealthProbes;
+import dev.parley.ops.Lifecycle;
+import dev.parley.ops.ManagementServer;
+import dev.parley.ops.NodeMetrics;
+import dev.parley.ops.NodeOperations;
 import dev.parley.presence.PresenceTracker;
 import dev.parley.session.SessionVerticle;
 import dev.parley.store.Database;
@@ -18,6 +23,9 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.WorkerExecutor;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.micrometer.VertxPrometheusOptions;
 import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import io.vertx.sqlclient.Pool;
@@ -46,15 +54,21 @@ public final class ParleyNode {
   private final PresenceTracker presence;
   private final String nodeId;
   private final String sessionsDeployment;
+  private final String storeDeployment;
+  private final Lifecycle lifecycle;
+  private final int metricsPort;
 
   private ParleyNode(Vertx vertx, Pool pool, WorkerExecutor crypto, PresenceTracker presence, String nodeId,
-                     String sessionsDeployment) {
+                     String sessionsDeployment, String storeDeployment, Lifecycle lifecycle, int metricsPort) {
     this.vertx = vertx;
     this.pool = pool;
     this.crypto = crypto;
     this.presence = presence;
     this.nodeId = nodeId;
     this.sessionsDeployment = sessionsDeployment;
+    this.storeDeployment = storeDeployment;
+    this.lifecycle = lifecycle;
+    this.metricsPort = metricsPort;
   }
 
   /**
@@ -62,21 +76,31 @@ public final class ParleyNode {
    * wait for their own shutdown) and the returned future fails with the original cause.
    */
   public static CompletableFuture<ParleyNode> start(AppConfig config) {
-    return createVertx(config).toCompletionStage().toCompletableFuture().thenCompose(vertx ->
-        deploy(vertx, config).toCompletionStage().toCompletableFuture()
+    NodeMetrics metrics = new NodeMetrics();
+    return createVertx(config, metrics).toCompletionStage().toCompletableFuture().thenCompose(vertx ->
+        deploy(vertx, config, metrics).toCompletionStage().toCompletableFuture()
             .exceptionallyComposeAsync(failure -> vertx.close().toCompletionStage().toCompletableFuture()
                 .handle((closed, ignored) -> {
                   throw failure instanceof CompletionException wrapped ? wrapped : new CompletionException(failure);
                 })));
   }
 
-  private static Future<Vertx> createVertx(AppConfig config) {
+  private static Future<Vertx> createVertx(AppConfig config, NodeMetrics metrics) {
     VertxOptions options = new VertxOptions().setPreferNativeTransport(false);
+    var builder = Vertx.builder();
+    if (config.ops().metricsPort() != 0) {
+      // Vert.x's HTTP server, event bus and SQL pool meters go into the node's own registry; its
+      // name is unique because Vert.x keeps registries by name per JVM (tests run several nodes).
+      options.setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true)
+          .setRegistryName("parley-" + UUID.randomUUID())
+          .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true)));
+      builder.withMetrics(new MicrometerMetricsFactory(metrics.registry()));
+    }
     if (!config.cluster().enabled()) {
-      return Future.succeededFuture(Vertx.vertx(options));
+      return Future.succeededFuture(builder.with(options).build());
     }
     options.getEventBusOptions().setHost(config.cluster().host()).setPort(0);
-    return Vertx.builder().with(options).withClusterManager(new HazelcastClusterManager(hazelcast(config.cluster())))
+    return builder.with(options).withClusterManager(new HazelcastClusterManager(hazelcast(config.cluster())))
         .buildClustered();
   }
 
@@ -106,7 +130,7 @@ public final class ParleyNode {
     return hz;
   }
 
-  private static Future<ParleyNode> deploy(Vertx vertx, AppConfig config) {
+  private static Future<ParleyNode> deploy(Vertx vertx, AppConfig config, NodeMetrics metrics) {
     Codecs.register(vertx.eventBus());
     HazelcastInstance hz = vertx.isClustered()
         ? ((HazelcastClusterManager) ((io.vertx.core.internal.VertxInternal) vertx).clusterManager()).getHazelcastInstance()
@@ -120,19 +144,39 @@ public final class ParleyNode {
       PresenceTracker presence = new PresenceTracker(pool, new Fanout(vertx.eventBus()), nodeId);
       PasswordHasher hasher = new PasswordHasher(crypto, config.auth().passwordIterations());
       int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
+      Lifecycle lifecycle = new Lifecycle();
+      var operations = new NodeOperations(lifecycle, metrics,
+          new HealthProbes(vertx, lifecycle, pool, clusterHealthy, nodeId));
+      String[] store = new String[1];
       return presence.dropAllBut(liveNodes(hz, nodeId))
-          .compose(v -> vertx.deployVerticle(new StoreVerticle(pool, config.chat())))
-          .compose(v -> vertx.deployVerticle(
-              () -> new SessionVerticle(config, pool, nodeId, hasher, presence, clusterHealthy),
-              new DeploymentOptions().setInstances(instances)))
-          .map(sessions -> {
+          .compose(v -> vertx.deployVerticle(new StoreVerticle(pool, config.chat(), metrics)))
+          .compose(storeId -> {
+            store[0] = storeId;
+            return vertx.deployVerticle(
+                () -> new SessionVerticle(config, pool, nodeId, hasher, presence, clusterHealthy, operations),
+                new DeploymentOptions().setInstances(instances));
+          })
+          .compose(sessions -> startManagement(vertx, config.ops(), metrics).map(port -> {
             if (hz != null) {
               watchMembers(hz, presence);
             }
+            lifecycle.ready();
             LOG.info("Parley node {} serving http://{}:{}/", nodeId, config.http().host(), config.http().port());
-            return new ParleyNode(vertx, pool, crypto, presence, nodeId, sessions);
-          });
+            return new ParleyNode(vertx, pool, crypto, presence, nodeId, sessions, store[0], lifecycle, port);
+          }));
     });
+  }
+
+  /** The management server's port, or 0 when it is turned off. */
+  private static Future<Integer> startManagement(Vertx vertx, AppConfig.OpsConfig ops, NodeMetrics metrics) {
+    if (ops.metricsPort() == 0) {
+      return Future.succeededFuture(0);
+    }
+    return ManagementServer.start(vertx, ops.metricsHost(), ops.metricsPort(), metrics.registry())
+        .map(server -> {
+          LOG.info("metrics at http://{}:{}/metrics", ops.metricsHost(), server.actualPort());
+          return server.actualPort();
+        });
   }
 
   private static Set<String> liveNodes(HazelcastInstance hz, String self) {
@@ -168,14 +212,29 @@ public final class ParleyNode {
     return nodeId;
   }
 
+  /** The management server's port ({@code GET /metrics}), or 0 when it is turned off. */
+  public int metricsPort() {
+    return metricsPort;
+  }
+
+  /** Marks the node not ready: from now on new connections and requests get 503. */
+  public void startDraining() {
+    lifecycle.draining();
+  }
+
   /**
-   * Stops gracefully: connections are closed with 1001 (clients reconnect elsewhere), this node's
-   * presence is dropped (peers see who went offline), then the pool and Vertx close. Vertx is
-   * closed from a plain thread: closing it from one of its own event loops never completes.
+   * Stops gracefully, in this order: the node turns not ready and refuses new connections and
+   * requests (503, so a balancer moves on); connections close with 1001 (clients reconnect
+   * elsewhere); the store commits and acks every send it had queued; this node's presence is
+   * dropped (peers see who went offline); then the pool and Vertx close, which leaves the
+   * cluster. Vertx is closed from a plain thread: closing it from one of its own event loops
+   * never completes. The caller bounds the whole (Main: {@code PARLEY_SHUTDOWN_TIMEOUT_S}).
    */
   public CompletableFuture<Void> close() {
+    lifecycle.draining();
     presence.stopping();
     return vertx.undeploy(sessionsDeployment)
+        .transform(v -> vertx.undeploy(storeDeployment))
         .transform(v -> presence.dropNode(nodeId))
         .transform(v -> pool.close())
         .transform(v -> crypto.close())

@@ -18,6 +18,7 @@ public final class DeliveryBatchCodec implements MessageCodec<DeliveryBatch, Del
 
   @Override
   public void encodeToWire(Buffer buffer, DeliveryBatch batch) {
+    buffer.appendLong(batch.committedAtMs());
     buffer.appendInt(batch.deliveries().size());
     for (Delivery d : batch.deliveries()) {
       buffer.appendByte((byte) d.effect().ordinal());
@@ -35,8 +36,9 @@ public final class DeliveryBatchCodec implements MessageCodec<DeliveryBatch, Del
   @Override
   public DeliveryBatch decodeFromWire(int pos, Buffer buffer) {
     int[] at = {pos};
-    int count = buffer.getInt(at[0]);
-    at[0] += 4;
+    long committedAtMs = buffer.getLong(at[0]);
+    int count = buffer.getInt(at[0] + 8);
+    at[0] += 12;
     List<Delivery> deliveries = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
       Delivery.Effect effect = EFFECTS[buffer.getByte(at[0])];
@@ -53,7 +55,7 @@ public final class DeliveryBatchCodec implements MessageCodec<DeliveryBatch, Del
       String frame = readString(buffer, at);
       deliveries.add(new Delivery(effect, conversationId, seq, recipients, except, frame));
     }
-    return new DeliveryBatch(deliveries);
+    return new DeliveryBatch(deliveries, committedAtMs);
   }
 
   private static void appendString(Buffer buffer, String value) {

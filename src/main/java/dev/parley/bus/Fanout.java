@@ -13,8 +13,13 @@ public final class Fanout {
   }
 
   public void publish(List<Delivery> deliveries) {
+    publish(deliveries, 0);
+  }
+
+  /** @param committedAtMs the commit timestamp of an append batch (see {@link DeliveryBatch}) */
+  public void publish(List<Delivery> deliveries, long committedAtMs) {
     if (!deliveries.isEmpty()) {
-      bus.publish(Addresses.DELIVER, new DeliveryBatch(deliveries));
+      bus.publish(Addresses.DELIVER, new DeliveryBatch(deliveries, committedAtMs));
     }
   }
 

@@ -7,7 +7,8 @@ import java.util.List;
  * Every setting of a Parley node, parsed once in {@code Main} from {@code conf/config.json} and
  * the {@code PARLEY_*} environment. Each nested record documents its fields and their defaults.
  */
-public record AppConfig(HttpConfig http, DbConfig db, AuthConfig auth, ClusterConfig cluster, ChatConfig chat) {
+public record AppConfig(HttpConfig http, DbConfig db, AuthConfig auth, ClusterConfig cluster, ChatConfig chat,
+                        OpsConfig ops) {
 
   /**
    * @param host           interface to bind; loopback by default so a dev node is never exposed by accident
@@ -53,4 +54,12 @@ public record AppConfig(HttpConfig http, DbConfig db, AuthConfig auth, ClusterCo
    */
   public record ChatConfig(Duration recallWindow, int ratePerSecond, int rateBurst, int syncPageSize, int appendBatchSize,
                            int groupsPerHour, int summaryMembers) {}
+
+  /**
+   * @param metricsHost     interface of the management server ({@code GET /metrics}); loopback by default
+   * @param metricsPort     its port (default 9464); {@code 0} turns the management server and Vert.x's
+   *                        own metrics off
+   * @param shutdownTimeout how long a stop (SIGTERM) may take before the process exits anyway (default 20 s)
+   */
+  public record OpsConfig(String metricsHost, int metricsPort, Duration shutdownTimeout) {}
 }

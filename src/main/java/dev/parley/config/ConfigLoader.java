@@ -115,7 +115,11 @@ public final class ConfigLoader {
         integer("chat.appendBatchSize", "PARLEY_APPEND_BATCH_SIZE", 512, 1, 10_000),
         integer("chat.groupsPerHour", "PARLEY_GROUPS_PER_HOUR", 20, 1, 1_000_000),
         integer("chat.summaryMembers", "PARLEY_SUMMARY_MEMBERS", 100, 2, 1000));
-    return new AppConfig(http, db, auth, cluster, chat);
+    var ops = new AppConfig.OpsConfig(
+        string("ops.metricsHost", "PARLEY_METRICS_HOST", "127.0.0.1"),
+        integer("ops.metricsPort", "PARLEY_METRICS_PORT", 9464, 0, 65535),
+        Duration.ofSeconds(integer("ops.shutdownTimeoutSeconds", "PARLEY_SHUTDOWN_TIMEOUT_S", 20, 1, 600)));
+    return new AppConfig(http, db, auth, cluster, chat, ops);
   }
 
   /** The raw value: the environment variable if set, else the file's key, else null. */

@@ -227,6 +227,7 @@ final class Session {
     auth.since().keySet().forEach(conversationId -> stream(conversationId).pauses++);
     baselinePending = true;
     services.registry().add(this);
+    services.metrics().connectionOpened();
     services.presence().connected(userId);
     services.readMarkers().loginState(userId)
         .onSuccess(login -> {
@@ -260,6 +261,7 @@ final class Session {
       writeNow(error(CommandParser.idOf(frame), e));
       return;
     }
+    services.metrics().command(command);
     if (command instanceof ClientCommand.Auth) {
       writeNow(error(command.id(), ChatException.badRequest("already authenticated")));
       return;
@@ -328,6 +330,7 @@ final class Session {
 
   /** Completes once the message is queued at the store; the ack follows the commit. */
   private Future<?> send(ClientCommand.Send send) {
+    long received = System.nanoTime();
     Future<Long> conversation = send.conversationId() != null
         ? Future.succeededFuture(send.conversationId())
         : services.directs().resolve(userId, send.to());
@@ -345,6 +348,7 @@ final class Session {
             } else {
               offer(appended.conversationId(), appended.seq(), ack.toString(), true);
             }
+            services.metrics().ackWritten(received);
           })
           .onFailure(failure -> writeNow(error(send.id(), BusFailures.toChatException(failure))));
       return null;
@@ -550,6 +554,7 @@ final class Session {
   }
 
   private void readGap(long conversationId, ConversationStream stream) {
+    services.metrics().gapFilled();
     stream.pauses++;
     long from = stream.delivered;
     long until = stream.held().firstKey();
@@ -678,6 +683,7 @@ final class Session {
     services.vertx().cancelTimer(authTimer);
     if (was == State.OPEN) {
       services.registry().remove(this);
+      services.metrics().connectionClosed();
       services.presence().disconnected(userId);
     }
   }

@@ -4,6 +4,7 @@ import dev.parley.auth.SessionAuthenticator;
 import dev.parley.bus.Fanout;
 import dev.parley.chat.ConversationNotices;
 import dev.parley.config.AppConfig;
+import dev.parley.ops.NodeMetrics;
 import dev.parley.presence.PresenceTracker;
 import dev.parley.store.ConversationStore;
 import dev.parley.store.EventLog;
@@ -19,4 +20,5 @@ import io.vertx.core.Vertx;
 record SessionServices(Vertx vertx, String nodeId, AppConfig config, SessionAuthenticator authenticator, UserStore users,
                        ConversationStore conversations, EventLog log, ReadMarkers readMarkers,
                        ConversationNotices notices, Fanout fanout, PresenceTracker presence,
-                       SessionRegistry registry, DirectConversations directs, SignOutListener signOuts) {}
+                       SessionRegistry registry, DirectConversations directs, SignOutListener signOuts,
+                       NodeMetrics metrics) {}

@@ -13,6 +13,7 @@ import dev.parley.bus.DeliveryBatch;
 import dev.parley.bus.Fanout;
 import dev.parley.chat.ConversationNotices;
 import dev.parley.config.AppConfig;
+import dev.parley.ops.NodeOperations;
 import dev.parley.presence.PresenceTracker;
 import dev.parley.protocol.CloseCode;
 import dev.parley.store.ConversationStore;
@@ -57,18 +58,20 @@ public final class SessionVerticle extends VerticleBase {
   private final PasswordHasher hasher;
   private final PresenceTracker presence;
   private final BooleanSupplier clusterHealthy;
+  private final NodeOperations operations;
   private final SessionRegistry registry = new SessionRegistry();
   private SessionServices services;
   private HttpServer server;
 
   public SessionVerticle(AppConfig config, Pool pool, String nodeId, PasswordHasher hasher, PresenceTracker presence,
-                         BooleanSupplier clusterHealthy) {
+                         BooleanSupplier clusterHealthy, NodeOperations operations) {
     this.config = config;
     this.pool = pool;
     this.nodeId = nodeId;
     this.hasher = hasher;
     this.presence = presence;
     this.clusterHealthy = clusterHealthy;
+    this.operations = operations;
   }
 
   @Override
@@ -86,7 +89,7 @@ public final class SessionVerticle extends VerticleBase {
     var signOutListener = new SignOutListener(registry);
     services = new SessionServices(vertx, nodeId, config, authenticator, users, conversations, log,
         new ReadMarkers(pool), notices, fanout, presence, registry, new DirectConversations(users, conversations, notices),
-        signOutListener);
+        signOutListener, operations.metrics());
     var router = ApiRouter.create(vertx, new ApiRouter.Services(config, nodeId, pool, tokens, hasher, users,
         conversations, log, new LoginFailures(pool), notices, clusterHealthy, sessions, authenticator, signOut, groups,
         fanout));
@@ -105,12 +108,16 @@ public final class SessionVerticle extends VerticleBase {
             .setCompressionSupported(true))
         .webSocketHandshakeHandler(this::handleHandshake)
         .webSocketHandler(this::handleWebSocket)
-        .requestHandler(router);
+        .requestHandler(operations.probes().guard(router));
     return Future.all(consumer.completion(), signOuts).compose(v -> server.listen());
   }
 
   /** Refuses upgrades to other paths, and from origins outside the allow-list (PROTOCOL 3.1.4). */
   private void handleHandshake(ServerWebSocketHandshake handshake) {
+    if (operations.lifecycle().isDraining()) { // a balancer moves the upgrade to another node
+      handshake.reject(503);
+      return;
+    }
     if (!"/ws".equals(handshake.path())) {
       handshake.reject(404);
       return;
@@ -136,6 +143,7 @@ public final class SessionVerticle extends VerticleBase {
           for (int i = 0; i < sessions.size(); i++) {
             sessions.get(i).deliver(delivery);
           }
+          operations.metrics().delivered(message.body().committedAtMs());
         }
       }
     }

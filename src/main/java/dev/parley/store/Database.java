@@ -75,7 +75,8 @@ public final class Database {
         .setCachePreparedStatements(true)
         .setPipeliningLimit(256);
     return PgBuilder.pool()
-        .with(new PoolOptions().setMaxSize(db.poolSize()).setMaxWaitQueueSize(10_000))
+        // The name labels the pool's meters (vertx_pool_*{pool_type="sql",pool_name="parley-db"}).
+        .with(new PoolOptions().setMaxSize(db.poolSize()).setMaxWaitQueueSize(10_000).setName("parley-db"))
         .connectingTo(connect)
         .using(vertx)
         .build();

@@ -9,11 +9,13 @@ import dev.parley.bus.MessageAppended;
 import dev.parley.bus.MessageWithdrawn;
 import dev.parley.bus.WithdrawMessage;
 import dev.parley.config.AppConfig;
+import dev.parley.ops.NodeMetrics;
 import dev.parley.protocol.ChatException;
 import dev.parley.protocol.ErrorCode;
 import dev.parley.protocol.Events;
 import dev.parley.protocol.Json;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.pgclient.PgException;
@@ -35,7 +37,8 @@ import org.slf4j.LoggerFactory;
  * here and go to PostgreSQL together: one {@code append_messages} statement (one commit) per batch,
  * one batch in flight at a time, so a connection's sends keep their order and the cost of a
  * durable commit is shared. After each commit it acks the senders and publishes one
- * {@link dev.parley.bus.DeliveryBatch} for every node.
+ * {@link dev.parley.bus.DeliveryBatch} for every node. On stop it first finishes the queue: every
+ * send it accepted is committed and answered before the verticle goes.
  */
 public final class StoreVerticle extends VerticleBase {
 
@@ -51,14 +54,18 @@ public final class StoreVerticle extends VerticleBase {
   private final Pool pool;
   private final AppConfig.ChatConfig chat;
   private final ReadMarkers readMarkers;
+  private final NodeMetrics metrics;
   private final ArrayDeque<Pending> queue = new ArrayDeque<>();
   private Fanout fanout;
   private boolean flushing;
+  /** Set by {@link #stop()}: completed once the queue is empty and no batch is in flight. */
+  private Promise<Void> drained;
 
-  public StoreVerticle(Pool pool, AppConfig.ChatConfig chat) {
+  public StoreVerticle(Pool pool, AppConfig.ChatConfig chat, NodeMetrics metrics) {
     this.pool = pool;
     this.chat = chat;
     this.readMarkers = new ReadMarkers(pool);
+    this.metrics = metrics;
   }
 
   @Override
@@ -76,9 +83,25 @@ public final class StoreVerticle extends VerticleBase {
     }
   }
 
+  /**
+   * Finishes what was accepted: Vert.x unregisters the consumers only after this completes, so a
+   * send that arrives meanwhile is queued and committed too. The node bounds how long it waits.
+   */
+  @Override
+  public Future<?> stop() {
+    drained = Promise.promise();
+    if (!flushing) {
+      drained.complete();
+    }
+    return drained.future();
+  }
+
   private void flush() {
     if (queue.isEmpty()) {
       flushing = false;
+      if (drained != null) {
+        drained.tryComplete();
+      }
       return;
     }
     flushing = true;
@@ -122,6 +145,7 @@ public final class StoreVerticle extends VerticleBase {
   private void complete(List<Pending> batch, RowSet<Row> rows) {
     Map<Long, long[]> recipients = new HashMap<>();
     List<Delivery> deliveries = new ArrayList<>();
+    long committedAt = 0;
     for (Row row : rows) {
       Pending pending = batch.get(row.getInteger("o_idx") - 1);
       AppendMessage command = pending.command();
@@ -137,6 +161,7 @@ public final class StoreVerticle extends VerticleBase {
           }
           var appended = new MessageAppended(conversationId, row.getLong("o_message_id"), row.getLong("o_seq"),
               row.getLong("o_ts"), false);
+          committedAt = Math.max(committedAt, appended.ts());
           pending.request().reply(appended);
           String frame = Json.encode(new Events.Message(conversationId, appended.seq(), appended.messageId(),
               command.senderId(), command.clientMsgId(), command.text(), appended.ts(), "normal"));
@@ -145,7 +170,8 @@ public final class StoreVerticle extends VerticleBase {
         }
       }
     }
-    fanout.publish(deliveries);
+    metrics.appended(batch.size(), deliveries.size());
+    fanout.publish(deliveries, committedAt);
   }
 
   private void handleWithdraw(Message<WithdrawMessage> request) {

@@ -83,6 +83,9 @@ class ConfigLoaderTest {
   static Stream<Arguments> overrides() {
     return Stream.of(
         override("PARLEY_HTTP_HOST", "0.0.0.0", c -> c.http().host(), "0.0.0.0"),
+        override("PARLEY_METRICS_HOST", "0.0.0.0", c -> c.ops().metricsHost(), "0.0.0.0"),
+        override("PARLEY_METRICS_PORT", "0", c -> c.ops().metricsPort(), 0),
+        override("PARLEY_SHUTDOWN_TIMEOUT_S", "5", c -> c.ops().shutdownTimeout(), Duration.ofSeconds(5)),
         override("PARLEY_HTTP_PORT", "9090", c -> c.http().port(), 9090),
         override("PARLEY_HTTP_PORT", "0", c -> c.http().port(), 0),
         override("PARLEY_HTTP_PORT", " 8443 ", c -> c.http().port(), 8443),

@@ -25,7 +25,7 @@ public final class ProcessNode {
   }
 
   static ProcessNode start(String database, String clusterName, List<String> members, TestCluster.Settings settings,
-                           int port, String clusterMember) {
+                           int port, String clusterMember, int metricsPort) {
     String jar = System.getProperty("parley.jar", "target/parley.jar");
     if (!new File(jar).exists()) {
       throw new IllegalStateException(jar + " is missing: process nodes run the packaged jar (mvn verify builds it)");
@@ -48,6 +48,7 @@ public final class ProcessNode {
       env.put("PARLEY_CLUSTER_MEMBERS", String.join(",", members));
       env.put("PARLEY_CLUSTER_PORT", clusterMember.split(":")[1]);
       env.putAll(settings.environment());
+      env.put("PARLEY_METRICS_PORT", Integer.toString(metricsPort));
       ProcessNode node = new ProcessNode(builder.start(), port, log);
       node.awaitHealthy(Duration.ofSeconds(90));
       return node;

@@ -88,6 +88,7 @@ public final class TestCluster implements AutoCloseable {
   private List<String> members;
   private Settings settings;
   private java.util.Deque<Integer> spareHttpPorts;
+  private java.util.Deque<Integer> spareMetricsPorts;
   private final List<ProcessNode> processes = new ArrayList<>();
 
   public static TestCluster start(int size) {
@@ -103,18 +104,21 @@ public final class TestCluster implements AutoCloseable {
     TestCluster cluster = new TestCluster(database);
     String name = "parley-test-" + UUID.randomUUID();
     // One block of ports, so no pick can land on another's: Hazelcast ports first (with room for
-    // two process nodes started later), then HTTP ports in the same order.
+    // two process nodes started later), then HTTP ports, then metrics ports, in the same order.
     int slots = size + 2;
-    int block = freePorts(2 * slots);
+    int block = freePorts(3 * slots);
     List<String> members = IntStream.range(0, slots).mapToObj(i -> "127.0.0.1:" + (block + i)).toList();
     cluster.clusterName = name;
     cluster.members = members;
     cluster.settings = settings;
     cluster.spareHttpPorts = new java.util.ArrayDeque<>(IntStream.range(size, slots).map(i -> block + slots + i).boxed().toList());
+    cluster.spareMetricsPorts = new java.util.ArrayDeque<>(
+        IntStream.range(size, slots).map(i -> block + 2 * slots + i).boxed().toList());
     try {
       for (int i = 0; i < size; i++) {
         int httpPort = block + slots + i;
-        AppConfig config = config(cluster.database.name(), httpPort, block + i, members, name, settings);
+        AppConfig config = config(cluster.database.name(), httpPort, block + i, block + 2 * slots + i, members, name,
+            settings);
         cluster.nodes.add(await(ParleyNode.start(config), 120));
         cluster.httpPorts.add(httpPort);
       }
@@ -125,8 +129,8 @@ public final class TestCluster implements AutoCloseable {
     return cluster;
   }
 
-  static AppConfig config(String database, int httpPort, int clusterPort, List<String> members, String clusterName,
-                          Settings settings) {
+  static AppConfig config(String database, int httpPort, int clusterPort, int metricsPort, List<String> members,
+                          String clusterName, Settings settings) {
     var env = new java.util.HashMap<String, String>();
     env.put("PARLEY_HTTP_HOST", "127.0.0.1");
     env.put("PARLEY_HTTP_PORT", Integer.toString(httpPort));
@@ -145,6 +149,7 @@ public final class TestCluster implements AutoCloseable {
     env.put("PARLEY_CLUSTER_PORT", Integer.toString(clusterPort));
     env.put("PARLEY_CLUSTER_MEMBERS", String.join(",", members));
     env.put("PARLEY_CLUSTER_NAME", clusterName);
+    env.put("PARLEY_METRICS_PORT", Integer.toString(metricsPort));
     env.putAll(settings.environment());
     return dev.parley.config.ConfigLoader.fromEnvironment(env);
   }
@@ -175,7 +180,7 @@ public final class TestCluster implements AutoCloseable {
    */
   public ProcessNode startProcessNode() {
     ProcessNode node = ProcessNode.start(database.name(), clusterName, members, settings, spareHttpPorts.pop(),
-        members.get(members.size() - processes.size() - 1));
+        members.get(members.size() - processes.size() - 1), spareMetricsPorts.pop());
     processes.add(node);
     return node;
   }
