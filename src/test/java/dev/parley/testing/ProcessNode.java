@@ -11,8 +11,14 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** A Parley node in its own JVM, started from the packaged jar; {@link #kill()} is SIGKILL. */
+/**
+ * A Parley node in its own JVM, started from the packaged jar; {@link #kill()} is SIGKILL,
+ * {@link #terminate()} is SIGTERM.
+ */
 public final class ProcessNode {
+
+  /** The node's stop bound (PARLEY_SHUTDOWN_TIMEOUT_S): after SIGTERM it must exit within it. */
+  public static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
 
   private final Process process;
   private final int port;
@@ -49,6 +55,7 @@ public final class ProcessNode {
       env.put("PARLEY_CLUSTER_PORT", clusterMember.split(":")[1]);
       env.putAll(settings.environment());
       env.put("PARLEY_METRICS_PORT", Integer.toString(metricsPort));
+      env.put("PARLEY_SHUTDOWN_TIMEOUT_S", Long.toString(SHUTDOWN_TIMEOUT.toSeconds()));
       ProcessNode node = new ProcessNode(builder.start(), port, log);
       node.awaitHealthy(Duration.ofSeconds(90));
       return node;
@@ -100,6 +107,34 @@ public final class ProcessNode {
       process.waitFor(30, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+  }
+
+  /** SIGTERM, as a supervisor sends it: the node drains and exits by itself. */
+  public void terminate() {
+    process.destroy();
+  }
+
+  /** Whether the process exited within the timeout; its exit code is then {@link #exitCode()}. */
+  public boolean awaitExit(Duration timeout) {
+    try {
+      return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  public int exitCode() {
+    return process.exitValue();
+  }
+
+  /** The node's log so far (stdout and stderr), for assertions about how it stopped. */
+  public String log() {
+    try {
+      return Files.readString(log);
+    } catch (java.io.IOException e) {
+      return "";
     }
   }
 
