@@ -20,7 +20,7 @@ mvn -B -q test-compile dependency:build-classpath -Dmdep.outputFile=target/bench
 DB=parley_bench
 psql -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -d postgres -qc "DROP DATABASE IF EXISTS $DB WITH (FORCE)" >/dev/null
 export PARLEY_RUN_DIR=$ROOT/run/bench PARLEY_DB_NAME=$DB PARLEY_LB_PORT=18180 PARLEY_NODE_PORT_BASE=18181 \
-       PARLEY_CLUSTER_PORT_BASE=15901 PARLEY_CLUSTER_NAME=parley-bench-$$ \
+       PARLEY_CLUSTER_PORT_BASE=15901 PARLEY_METRICS_PORT_BASE=18191 PARLEY_CLUSTER_NAME=parley-bench-$$ \
        PARLEY_RATE_PER_SECOND=1000000 PARLEY_RATE_BURST=1000000 PARLEY_PASSWORD_ITERATIONS=1000
 NODES=${PARLEY_BENCH_NODES:-2}
 trap '"$ROOT/scripts/cluster.sh" down' EXIT

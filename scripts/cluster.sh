@@ -7,7 +7,8 @@
 #   scripts/cluster.sh status     list what runs
 #
 # Environment (defaults in brackets): PARLEY_LB_PORT [8080], PARLEY_NODE_PORT_BASE [8081],
-# PARLEY_CLUSTER_PORT_BASE [5701], PARLEY_RUN_DIR [run/cluster], PARLEY_DB_NAME [parley],
+# PARLEY_CLUSTER_PORT_BASE [5701], PARLEY_METRICS_PORT_BASE [9464; node i serves /metrics on
+# loopback at base+i], PARLEY_RUN_DIR [run/cluster], PARLEY_DB_NAME [parley],
 # PARLEY_CLUSTER_NAME [parley-local], and any PARLEY_* node setting (passed through).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -17,6 +18,7 @@ RUN_DIR=${PARLEY_RUN_DIR:-$ROOT/run/cluster}
 LB_PORT=${PARLEY_LB_PORT:-8080}
 NODE_BASE=${PARLEY_NODE_PORT_BASE:-8081}
 CLUSTER_BASE=${PARLEY_CLUSTER_PORT_BASE:-5701}
+METRICS_BASE=${PARLEY_METRICS_PORT_BASE:-9464}
 DB_NAME=${PARLEY_DB_NAME:-parley}
 CLUSTER_NAME=${PARLEY_CLUSTER_NAME:-parley-local}
 
@@ -44,7 +46,7 @@ up() {
     upstreams="$upstreams    server 127.0.0.1:$((NODE_BASE + i)) max_fails=1 fail_timeout=2s;\n"
   done
   for i in $(seq 0 $((n - 1))); do
-    PARLEY_HTTP_PORT=$((NODE_BASE + i)) PARLEY_CLUSTER_PORT=$((CLUSTER_BASE + i)) \
+    PARLEY_HTTP_PORT=$((NODE_BASE + i)) PARLEY_CLUSTER_PORT=$((CLUSTER_BASE + i)) PARLEY_METRICS_PORT=$((METRICS_BASE + i)) \
     PARLEY_CLUSTER_MEMBERS=$members PARLEY_CLUSTER_NAME=$CLUSTER_NAME PARLEY_DB_NAME=$DB_NAME \
     PARLEY_CLUSTER_XML="$ROOT/cluster.xml" PARLEY_CONFIG="$ROOT/conf/config.json" \
       nohup java -Xss512k -jar "$ROOT/target/parley.jar" > "$RUN_DIR/node$i.log" 2>&1 &
@@ -53,8 +55,8 @@ up() {
   sed -e "s#@RUN_DIR@#$RUN_DIR#g" -e "s#@LB_PORT@#$LB_PORT#g" -e "s#@UPSTREAMS@#$upstreams#" \
     "$ROOT/conf/nginx.conf" > "$RUN_DIR/nginx.conf"
   for i in $(seq 0 $((n - 1))); do
-    wait_http "http://127.0.0.1:$((NODE_BASE + i))/api/v1/health" 90 \
-      || { log "node$i did not become healthy; see $RUN_DIR/node$i.log"; down; exit 1; }
+    wait_http "http://127.0.0.1:$((NODE_BASE + i))/api/v1/health/ready" 90 \
+      || { log "node$i did not become ready; see $RUN_DIR/node$i.log"; down; exit 1; }
   done
   nohup /usr/sbin/nginx -p "$RUN_DIR" -c "$RUN_DIR/nginx.conf" > "$RUN_DIR/nginx.out" 2>&1 &
   echo "nginx $! $LB_PORT" >> "$RUN_DIR/pids"

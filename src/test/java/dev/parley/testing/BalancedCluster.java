@@ -56,6 +56,11 @@ public final class BalancedCluster implements AutoCloseable {
       });
     }
 
+    /** SIGTERM, as a supervisor stops it: the node drains and exits by itself. */
+    public void terminate() {
+      signal("TERM");
+    }
+
     /** SIGSTOP: the process stays, holding its sockets, but answers nothing until {@link #resume}. */
     public void pause() {
       signal("STOP");
@@ -100,14 +105,15 @@ public final class BalancedCluster implements AutoCloseable {
     BalancedCluster cluster;
     try {
       Path runDir = Files.createTempDirectory("parley-cluster");
-      // One block: the balancer, then the nodes' HTTP ports, then their Hazelcast ports.
-      int block = TestCluster.freePorts(1 + 2 * nodes);
+      // One block: the balancer, then the nodes' HTTP ports, their Hazelcast ports, their metrics ports.
+      int block = TestCluster.freePorts(1 + 3 * nodes);
       int lbPort = block;
       cluster = new BalancedCluster(database, runDir, lbPort, Map.of(
           "PARLEY_RUN_DIR", runDir.toString(),
           "PARLEY_LB_PORT", Integer.toString(lbPort),
           "PARLEY_NODE_PORT_BASE", Integer.toString(block + 1),
           "PARLEY_CLUSTER_PORT_BASE", Integer.toString(block + 1 + nodes),
+          "PARLEY_METRICS_PORT_BASE", Integer.toString(block + 1 + 2 * nodes),
           "PARLEY_DB_NAME", database.name(),
           "PARLEY_CLUSTER_NAME", "balanced-" + UUID.randomUUID(),
           // A low PBKDF2 cost keeps sign-ups fast; the hashing code path is the production one.
