@@ -17,8 +17,12 @@ COPY --from=build /src/target/parley.jar /app/parley.jar
 COPY conf/config.json /app/conf/config.json
 COPY cluster.xml /app/cluster.xml
 USER parley
-# HTTP + WebSocket, and the Hazelcast member port (the event bus port is chosen at start).
+# HTTP + WebSocket, and the Hazelcast member port (the event bus port is chosen at start). The
+# management port (PARLEY_METRICS_PORT, 9464) stays on loopback unless PARLEY_METRICS_HOST says
+# otherwise, so it is not exposed.
 EXPOSE 8080 5701
 ENV PARLEY_HTTP_HOST=0.0.0.0 \
     JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError"
+# Exec form: java is PID 1 and gets docker stop's SIGTERM, on which the node drains and exits
+# within PARLEY_SHUTDOWN_TIMEOUT_S (20 s); give the container a longer stop timeout than that.
 ENTRYPOINT ["java", "-jar", "/app/parley.jar"]
