@@ -18,7 +18,6 @@ public final class DeliveryBatchCodec implements MessageCodec<DeliveryBatch, Del
 
   @Override
   public void encodeToWire(Buffer buffer, DeliveryBatch batch) {
-    buffer.appendLong(batch.committedAtMs());
     buffer.appendInt(batch.deliveries().size());
     for (Delivery d : batch.deliveries()) {
       buffer.appendByte((byte) d.effect().ordinal());
@@ -31,14 +30,14 @@ public final class DeliveryBatchCodec implements MessageCodec<DeliveryBatch, Del
       appendString(buffer, d.exceptConnection());
       appendString(buffer, d.frame());
     }
+    buffer.appendLong(batch.committedAtMs());
   }
 
   @Override
   public DeliveryBatch decodeFromWire(int pos, Buffer buffer) {
     int[] at = {pos};
-    long committedAtMs = buffer.getLong(at[0]);
-    int count = buffer.getInt(at[0] + 8);
-    at[0] += 12;
+    int count = buffer.getInt(at[0]);
+    at[0] += 4;
     List<Delivery> deliveries = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
       Delivery.Effect effect = EFFECTS[buffer.getByte(at[0])];
@@ -55,6 +54,9 @@ public final class DeliveryBatchCodec implements MessageCodec<DeliveryBatch, Del
       String frame = readString(buffer, at);
       deliveries.add(new Delivery(effect, conversationId, seq, recipients, except, frame));
     }
+    // The commit timestamp trails the deliveries, so a node of the previous release (which stops
+    // reading after them) and this one (which finds nothing there) still understand each other.
+    long committedAtMs = buffer.length() >= at[0] + 8 ? buffer.getLong(at[0]) : 0;
     return new DeliveryBatch(deliveries, committedAtMs);
   }
 
