@@ -71,8 +71,12 @@ class MetricsIT {
     assertTrue(after0.sum("parley_append_batch_size_count") - before0.sum("parley_append_batch_size_count") >= 1);
     assertEquals(messages, after0.sum("parley_ack_latency_seconds_count")
         - before0.sum("parley_ack_latency_seconds_count"), 0.0, "each ack timed once");
-    assertTrue(after1.sum("parley_delivery_latency_seconds_count")
-        - before1.sum("parley_delivery_latency_seconds_count") >= messages, "node 1 timed the deliveries to bob");
+    double delivered = after1.sum("parley_delivery_latency_seconds_count")
+        - before1.sum("parley_delivery_latency_seconds_count");
+    assertTrue(delivered >= messages, "node 1 timed the deliveries to bob");
+    String under30s = "parley_delivery_latency_seconds_bucket{le=\"30.0\"}";
+    assertEquals(delivered, after1.value(under30s) - before1.value(under30s), 0.0,
+        "the commit timestamp crossed the wire intact: every delivery took under 30 s");
     assertTrue(after1.sum("parley_gap_fills_total") - before1.sum("parley_gap_fills_total") >= 1,
         "bob's gap was read from storage");
     assertTrue(after0.sum("vertx_eventbus_published_total") > before0.sum("vertx_eventbus_published_total"));
