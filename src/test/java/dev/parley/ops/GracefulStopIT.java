@@ -48,9 +48,11 @@ class GracefulStopIT {
       Sender carolSender = new Sender(ChatClient.login(stopping.port(), carol, "c"), conversation, "carol-");
       Sender bobSender = new Sender(ChatClient.login(cluster.port(0), bob, "b"), conversation, "bob-");
       try {
-        aliceSender.start(10);
-        carolSender.start(10);
-        bobSender.start(25);
+        // Steady, not saturating: a cold process node on a shared machine keeps up with this, so
+        // most sends are acked before the stop and a few are in flight when it comes.
+        aliceSender.start(25);
+        carolSender.start(25);
+        bobSender.start(40);
         for (Sender sender : List.of(aliceSender, carolSender, bobSender)) {
           sender.awaitAcks(20);
         }
