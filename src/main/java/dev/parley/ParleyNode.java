@@ -2,12 +2,11 @@ package dev.parley;
 
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
-import com.hazelcast.config.Config;
-import com.hazelcast.config.JoinConfig;
 import com.hazelcast.core.HazelcastInstance;
 import dev.parley.auth.PasswordHasher;
 import dev.parley.bus.Codecs;
 import dev.parley.bus.Fanout;
+import dev.parley.cluster.ClusterSetup;
 import dev.parley.config.AppConfig;
 import dev.parley.ops.HealthProbes;
 import dev.parley.ops.Lifecycle;
@@ -26,11 +25,8 @@ import io.vertx.core.WorkerExecutor;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
-import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import io.vertx.sqlclient.Pool;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.UUID;
@@ -99,35 +95,9 @@ public final class ParleyNode {
     if (!config.cluster().enabled()) {
       return Future.succeededFuture(builder.with(options).build());
     }
-    options.getEventBusOptions().setHost(config.cluster().host()).setPort(0);
-    return builder.with(options).withClusterManager(new HazelcastClusterManager(hazelcast(config.cluster())))
+    ClusterSetup.configureEventBus(options.getEventBusOptions(), config.cluster());
+    return builder.with(options).withClusterManager(ClusterSetup.clusterManager(config.cluster()))
         .buildClustered();
-  }
-
-  /** cluster.xml (the working directory's, else the jar's), with the node's own port, members and name. */
-  static Config hazelcast(AppConfig.ClusterConfig cluster) {
-    Config hz;
-    try {
-      Path file = Path.of(System.getenv().getOrDefault("PARLEY_CLUSTER_XML", "cluster.xml"));
-      hz = Files.exists(file) ? Config.loadFromFile(file.toFile()) : ConfigUtil.loadConfig();
-    } catch (Exception e) {
-      throw new IllegalStateException("cannot read the Hazelcast configuration: " + e.getMessage(), e);
-    }
-    hz.setClusterName(cluster.name());
-    hz.getNetworkConfig().setPort(cluster.port()).setPortAutoIncrement(true);
-    hz.getNetworkConfig().getInterfaces().setEnabled(true).setInterfaces(java.util.List.of(cluster.host()));
-    hz.setProperty("hazelcast.local.localAddress", cluster.host());
-    JoinConfig join = hz.getNetworkConfig().getJoin();
-    if (join.getTcpIpConfig().isEnabled() || !join.getMulticastConfig().isEnabled()) {
-      join.getMulticastConfig().setEnabled(false);
-      join.getTcpIpConfig().setEnabled(true);
-      if (!cluster.members().isEmpty()) {
-        join.getTcpIpConfig().setMembers(cluster.members());
-      } else if (join.getTcpIpConfig().getMembers().isEmpty()) {
-        join.getTcpIpConfig().addMember(cluster.host());
-      }
-    }
-    return hz;
   }
 
   private static Future<ParleyNode> deploy(Vertx vertx, AppConfig config, NodeMetrics metrics) {

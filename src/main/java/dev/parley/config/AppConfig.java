@@ -32,13 +32,42 @@ public record AppConfig(HttpConfig http, DbConfig db, AuthConfig auth, ClusterCo
   public record AuthConfig(String jwtSecret, Duration tokenTtl, int passwordIterations, int loginFailuresPerMinute) {}
 
   /**
-   * @param enabled whether to join a Hazelcast cluster; {@code false} runs a single stand-alone node
-   * @param host    interface Hazelcast and the event bus bind to
-   * @param port    Hazelcast member port (the event bus picks a free port of its own)
-   * @param members TCP-IP join list, host[:port]; empty means "only me"
-   * @param name    cluster name: nodes with another name never join (tests use a random one)
+   * @param enabled      whether to join a Hazelcast cluster; {@code false} runs a single stand-alone node
+   * @param host         IP address of the cluster interface: Hazelcast and the event bus listen on it
+   *                     alone (loopback by default) and advertise it to peers
+   * @param port         Hazelcast member port
+   * @param members      TCP-IP join list, host[:port]; empty means "only me"
+   * @param name         cluster name: nodes with another name never join (tests use a random one). It
+   *                     separates clusters; it is not a credential
+   * @param eventBusPort event-bus port; {@code 0} (default) picks a free one, a fixed one suits firewalls
+   * @param tls          mutual TLS on the event bus; required when {@code host} is not loopback
+   * @param insecure     allows a non-loopback {@code host} without TLS (a private network the operator
+   *                     vouches for); off by default so plain TCP is never chosen by accident
    */
-  public record ClusterConfig(boolean enabled, String host, int port, List<String> members, String name) {}
+  public record ClusterConfig(boolean enabled, String host, int port, List<String> members, String name,
+                              int eventBusPort, ClusterTlsConfig tls, boolean insecure) {}
+
+  /**
+   * PKCS12 stores for the event bus's mutual TLS; all empty means no TLS.
+   *
+   * @param keystore           this node's private key and its certificate chain, issued by the cluster CA
+   * @param keystorePassword   its password
+   * @param truststore         the cluster CA's certificate only: a peer is a node iff the CA issued its certificate
+   * @param truststorePassword its password
+   */
+  public record ClusterTlsConfig(String keystore, String keystorePassword, String truststore,
+                                 String truststorePassword) {
+
+    public boolean enabled() {
+      return !keystore.isEmpty();
+    }
+
+    /** Without the passwords, should the config ever be logged. */
+    @Override
+    public String toString() {
+      return "ClusterTlsConfig[keystore=" + keystore + ", truststore=" + truststore + "]";
+    }
+  }
 
   /**
    * @param recallWindow    how long after {@code ts} a sender may recall (default 120 s), checked on the database clock

@@ -106,7 +106,17 @@ public final class ConfigLoader {
         string("cluster.host", "PARLEY_CLUSTER_HOST", "127.0.0.1"),
         integer("cluster.port", "PARLEY_CLUSTER_PORT", 5701, 1, 65535),
         list("cluster.members", "PARLEY_CLUSTER_MEMBERS", "127.0.0.1:5701,127.0.0.1:5702,127.0.0.1:5703"),
-        string("cluster.name", "PARLEY_CLUSTER_NAME", "parley"));
+        string("cluster.name", "PARLEY_CLUSTER_NAME", "parley"),
+        integer("cluster.eventBusPort", "PARLEY_CLUSTER_EVENT_BUS_PORT", 0, 0, 65535),
+        new AppConfig.ClusterTlsConfig(
+            string("cluster.tls.keystore", "PARLEY_CLUSTER_TLS_KEYSTORE", ""),
+            optionalString("cluster.tls.keystorePassword", "PARLEY_CLUSTER_TLS_KEYSTORE_PASSWORD", ""),
+            string("cluster.tls.truststore", "PARLEY_CLUSTER_TLS_TRUSTSTORE", ""),
+            optionalString("cluster.tls.truststorePassword", "PARLEY_CLUSTER_TLS_TRUSTSTORE_PASSWORD", "")),
+        bool("cluster.insecure", "PARLEY_CLUSTER_INSECURE", false));
+    if (!declaring && cluster.enabled()) {
+      cluster = ClusterNetworkCheck.check(cluster);
+    }
     var chat = new AppConfig.ChatConfig(
         Duration.ofSeconds(integer("chat.recallWindowSeconds", "PARLEY_RECALL_WINDOW_S", 120, 0, 31_536_000)),
         integer("chat.ratePerSecond", "PARLEY_RATE_PER_SECOND", 20, 1, 1_000_000),

@@ -104,7 +104,7 @@ class ConfigLoaderTest {
         override("PARLEY_LOGIN_FAILURES_PER_MINUTE", "3", c -> c.auth().loginFailuresPerMinute(), 3),
         override("PARLEY_CLUSTER", "false", c -> c.cluster().enabled(), false),
         override("PARLEY_CLUSTER", "FALSE", c -> c.cluster().enabled(), false),
-        override("PARLEY_CLUSTER_HOST", "10.0.0.5", c -> c.cluster().host(), "10.0.0.5"),
+        override("PARLEY_CLUSTER_HOST", "127.0.0.2", c -> c.cluster().host(), "127.0.0.2"),
         override("PARLEY_CLUSTER_PORT", "6701", c -> c.cluster().port(), 6701),
         override("PARLEY_CLUSTER_MEMBERS", "10.0.0.1:5701, 10.0.0.2:5701 ,,10.0.0.3",
             c -> c.cluster().members(), List.of("10.0.0.1:5701", "10.0.0.2:5701", "10.0.0.3")),
@@ -141,8 +141,8 @@ class ConfigLoaderTest {
         "PARLEY_CLUSTER_MEMBERS", "h1:1,h2:2", "PARLEY_CLUSTER_PORT", "5801", "PARLEY_RECALL_WINDOW_S", "45"));
     assertEquals(new AppConfig.HttpConfig("127.0.0.1", 9001, List.of()), config.http());
     assertEquals(new AppConfig.DbConfig("pg", 5433, "n", "u", "p", 16), config.db());
-    assertEquals(new AppConfig.ClusterConfig(false, "127.0.0.1", 5801, List.of("h1:1", "h2:2"), "parley"),
-        config.cluster());
+    assertEquals(new AppConfig.ClusterConfig(false, "127.0.0.1", 5801, List.of("h1:1", "h2:2"), "parley", 0,
+        SHIPPED.cluster().tls(), false), config.cluster());
     assertEquals(Duration.ofSeconds(45), config.chat().recallWindow());
     assertEquals(SHIPPED.auth(), config.auth());
   }
