@@ -101,6 +101,17 @@ public final class TestCluster implements AutoCloseable {
 
   /** Starts nodes on the given database, which need not exist yet: the first node creates it. */
   public static TestCluster start(int size, Settings settings, TestDatabase database) {
+    return start(size, settings, database, node -> java.util.Map.of());
+  }
+
+  /** Starts nodes whose settings differ per node (each its own certificate, say): node i gets {@code nodeEnv(i)} too. */
+  public static TestCluster start(int size, Settings settings,
+                                  java.util.function.IntFunction<java.util.Map<String, String>> nodeEnv) {
+    return start(size, settings, TestDatabase.create(), nodeEnv);
+  }
+
+  private static TestCluster start(int size, Settings settings, TestDatabase database,
+                                   java.util.function.IntFunction<java.util.Map<String, String>> nodeEnv) {
     TestCluster cluster = new TestCluster(database);
     String name = "parley-test-" + UUID.randomUUID();
     // One block of ports, so no pick can land on another's: Hazelcast ports first (with room for
@@ -117,8 +128,12 @@ public final class TestCluster implements AutoCloseable {
     try {
       for (int i = 0; i < size; i++) {
         int httpPort = block + slots + i;
+        Settings nodeSettings = settings;
+        for (var variable : nodeEnv.apply(i).entrySet()) {
+          nodeSettings = nodeSettings.with(variable.getKey(), variable.getValue());
+        }
         AppConfig config = config(cluster.database.name(), httpPort, block + i, block + 2 * slots + i, members, name,
-            settings);
+            nodeSettings);
         cluster.nodes.add(await(ParleyNode.start(config), 120));
         cluster.httpPorts.add(httpPort);
       }
@@ -168,6 +183,16 @@ public final class TestCluster implements AutoCloseable {
 
   public TestDatabase database() {
     return database;
+  }
+
+  /** The random cluster name its nodes share. */
+  public String clusterName() {
+    return clusterName;
+  }
+
+  /** The TCP-IP join list, host:port, including the slots no node holds yet. */
+  public List<String> members() {
+    return members;
   }
 
   public Api api(int node) {
