@@ -9,7 +9,10 @@
 # Environment (defaults in brackets): PARLEY_LB_PORT [8080], PARLEY_NODE_PORT_BASE [8081],
 # PARLEY_CLUSTER_PORT_BASE [5701], PARLEY_METRICS_PORT_BASE [9464; node i serves /metrics on
 # loopback at base+i], PARLEY_RUN_DIR [run/cluster], PARLEY_DB_NAME [parley],
-# PARLEY_CLUSTER_NAME [parley-local], and any PARLEY_* node setting (passed through).
+# PARLEY_CLUSTER_NAME [parley-local], PARLEY_TLS_DIR [$PARLEY_RUN_DIR/tls] (the development
+# cluster CA and node keystores, made once with keytool and reused), PARLEY_CLUSTER_TLS [on]
+# (off: a plain-TCP event bus, e.g. to measure what TLS costs), and any PARLEY_* node setting
+# (passed through).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 . "$ROOT/scripts/lib.sh"
@@ -21,6 +24,8 @@ CLUSTER_BASE=${PARLEY_CLUSTER_PORT_BASE:-5701}
 METRICS_BASE=${PARLEY_METRICS_PORT_BASE:-9464}
 DB_NAME=${PARLEY_DB_NAME:-parley}
 CLUSTER_NAME=${PARLEY_CLUSTER_NAME:-parley-local}
+TLS_DIR=${PARLEY_TLS_DIR:-$RUN_DIR/tls}
+CLUSTER_TLS=${PARLEY_CLUSTER_TLS:-on}
 
 wait_http() {
   local url=$1 seconds=$2
@@ -39,6 +44,7 @@ up() {
   ensure_nginx
   ensure_jar "$ROOT"
   mkdir -p "$RUN_DIR"
+  if [ "$CLUSTER_TLS" = on ]; then ensure_cluster_certs "$TLS_DIR" "$n"; fi
   : > "$RUN_DIR/pids"
   local members="" upstreams=""
   for i in $(seq 0 $((n - 1))); do
@@ -46,6 +52,11 @@ up() {
     upstreams="$upstreams    server 127.0.0.1:$((NODE_BASE + i)) max_fails=1 fail_timeout=2s;\n"
   done
   for i in $(seq 0 $((n - 1))); do
+    if [ "$CLUSTER_TLS" = on ]; then
+      export PARLEY_CLUSTER_TLS_KEYSTORE="$TLS_DIR/node$i.p12" PARLEY_CLUSTER_TLS_TRUSTSTORE="$TLS_DIR/truststore.p12" \
+             PARLEY_CLUSTER_TLS_KEYSTORE_PASSWORD="$(cat "$TLS_DIR/password")" \
+             PARLEY_CLUSTER_TLS_TRUSTSTORE_PASSWORD="$(cat "$TLS_DIR/password")"
+    fi
     PARLEY_HTTP_PORT=$((NODE_BASE + i)) PARLEY_CLUSTER_PORT=$((CLUSTER_BASE + i)) PARLEY_METRICS_PORT=$((METRICS_BASE + i)) \
     PARLEY_CLUSTER_MEMBERS=$members PARLEY_CLUSTER_NAME=$CLUSTER_NAME PARLEY_DB_NAME=$DB_NAME \
     PARLEY_CLUSTER_XML="$ROOT/cluster.xml" PARLEY_CONFIG="$ROOT/conf/config.json" \
@@ -62,7 +73,7 @@ up() {
   echo "nginx $! $LB_PORT" >> "$RUN_DIR/pids"
   wait_http "http://127.0.0.1:$LB_PORT/api/v1/health" 20 \
     || { log "nginx did not come up; see $RUN_DIR/nginx-error.log"; down; exit 1; }
-  log "$n nodes behind nginx. Open http://localhost:$LB_PORT"
+  log "$n nodes behind nginx (event bus TLS: $CLUSTER_TLS). Open http://localhost:$LB_PORT"
   log "stop with: scripts/cluster.sh down"
 }
 

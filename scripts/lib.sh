@@ -72,3 +72,47 @@ ensure_jar() {
     (cd "$root" && mvn -B -q package -DskipTests) || return 1
   fi
 }
+
+# A development cluster CA and one PKCS12 keystore per node (node0.p12 ...) for the event bus's
+# mutual TLS, made with the JDK's keytool in $1 once and reused; $2 is the number of nodes. Every
+# store shares one random password, kept in $1/password. For local runs only: the CA's key lies
+# beside the certificates it issued (see docs/security.md for a real deployment).
+ensure_cluster_certs() {
+  local dir=$1 n=$2
+  local kt=(keytool -J-XX:TieredStopAtLevel=1 -J-XX:+UseSerialGC)
+  mkdir -p "$dir" && chmod 700 "$dir"
+  if [ ! -s "$dir/password" ]; then
+    (umask 077 && head -c 24 /dev/urandom | base64 | tr -d '\n/+=' > "$dir/password")
+  fi
+  local pass
+  pass=$(cat "$dir/password")
+  if [ ! -f "$dir/truststore.p12" ]; then
+    log "creating a development cluster CA in $dir"
+    rm -f "$dir/ca.p12" "$dir/ca.pem"
+    "${kt[@]}" -genkeypair -alias ca -keyalg EC -groupname secp256r1 -dname "CN=Parley development cluster CA" \
+      -ext bc:c=ca:true,pathlen:0 -ext ku:c=keyCertSign,cRLSign -validity 3650 \
+      -storetype PKCS12 -keystore "$dir/ca.p12" -storepass "$pass" >/dev/null 2>&1 &&
+    "${kt[@]}" -exportcert -rfc -alias ca -keystore "$dir/ca.p12" -storepass "$pass" -file "$dir/ca.pem" >/dev/null 2>&1 &&
+    "${kt[@]}" -importcert -noprompt -alias ca -file "$dir/ca.pem" -storetype PKCS12 \
+      -keystore "$dir/truststore.p12" -storepass "$pass" >/dev/null 2>&1 \
+      || { log "keytool could not create the CA in $dir"; rm -f "$dir/truststore.p12"; return 1; }
+  fi
+  local i name
+  for i in $(seq 0 $((n - 1))); do
+    name=node$i
+    [ -f "$dir/$name.p12" ] && continue
+    log "issuing a certificate for $name"
+    "${kt[@]}" -genkeypair -alias node -keyalg EC -groupname secp256r1 -dname "CN=parley-$name" -validity 825 \
+      -storetype PKCS12 -keystore "$dir/$name.tmp.p12" -storepass "$pass" >/dev/null 2>&1 &&
+    "${kt[@]}" -certreq -alias node -keystore "$dir/$name.tmp.p12" -storepass "$pass" -file "$dir/$name.csr" >/dev/null 2>&1 &&
+    "${kt[@]}" -gencert -alias ca -keystore "$dir/ca.p12" -storepass "$pass" -infile "$dir/$name.csr" \
+      -outfile "$dir/$name.pem" -rfc -validity 825 -ext ku:c=digitalSignature -ext eku=serverAuth,clientAuth \
+      -ext san=ip:127.0.0.1 >/dev/null 2>&1 &&
+    cat "$dir/$name.pem" "$dir/ca.pem" > "$dir/$name-chain.pem" &&
+    "${kt[@]}" -importcert -noprompt -alias node -file "$dir/$name-chain.pem" -keystore "$dir/$name.tmp.p12" \
+      -storepass "$pass" >/dev/null 2>&1 &&
+    mv "$dir/$name.tmp.p12" "$dir/$name.p12" \
+      || { log "keytool could not issue the certificate for $name in $dir"; rm -f "$dir/$name.tmp.p12"; return 1; }
+    rm -f "$dir/$name.csr" "$dir/$name.pem" "$dir/$name-chain.pem"
+  done
+}

@@ -14,6 +14,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The network of a clustered node: Hazelcast and the event bus listen on the configured cluster
@@ -33,6 +35,8 @@ public final class ClusterSetup {
    */
   private static final Set<String> PROTOCOLS = Set.of("TLSv1.3");
 
+  private static final Logger LOG = LoggerFactory.getLogger(ClusterSetup.class);
+
   private ClusterSetup() {}
 
   /**
@@ -48,6 +52,8 @@ public final class ClusterSetup {
   public static void configureEventBus(EventBusOptions bus, AppConfig.ClusterConfig cluster) {
     bus.setHost(cluster.host()).setPort(cluster.eventBusPort()).setClusterPublicHost(cluster.host());
     AppConfig.ClusterTlsConfig tls = cluster.tls();
+    LOG.info("cluster interface {}: Hazelcast port {}, event bus {}", cluster.host(), cluster.port(),
+        tls.enabled() ? "over mutual TLS" : "over plain TCP (no TLS configured)");
     if (tls.enabled()) {
       bus.setSsl(true)
           .setClientAuth(ClientAuth.REQUIRED)

@@ -14,7 +14,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Parley nodes ({@code java -jar target/parley.jar}) behind nginx, started and stopped with
  * {@code scripts/cluster.sh} exactly as a developer runs them, on free loopback ports with a fresh
- * database. Each node is its own process, so a test can kill one by its PID.
+ * database, the event bus over mutual TLS with the scripts' development certificates. Each node is
+ * its own process, so a test can kill one by its PID.
  */
 public final class BalancedCluster implements AutoCloseable {
 
@@ -116,6 +117,8 @@ public final class BalancedCluster implements AutoCloseable {
           "PARLEY_METRICS_PORT_BASE", Integer.toString(block + 1 + 2 * nodes),
           "PARLEY_DB_NAME", database.name(),
           "PARLEY_CLUSTER_NAME", "balanced-" + UUID.randomUUID(),
+          // The scripts' development CA and node certificates (event-bus mTLS), made once per build.
+          "PARLEY_TLS_DIR", ROOT.resolve("target/cluster-tls").toString(),
           // A low PBKDF2 cost keeps sign-ups fast; the hashing code path is the production one.
           "PARLEY_PASSWORD_ITERATIONS", "1000"));
     } catch (IOException e) {
