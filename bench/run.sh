@@ -5,6 +5,7 @@
 #
 #   bench/run.sh [pairs=200] [messages=250] [window=16] [idle=5000]
 #   PARLEY_BENCH_NODES=1 bench/run.sh ...     one node instead of two
+#   PARLEY_CLUSTER_TLS=off bench/run.sh ...   a plain-TCP event bus (cluster.sh's default is mutual TLS)
 #
 # The per-connection rate limit is raised for the run (PARLEY_RATE_PER_SECOND) because each
 # load connection sends far faster than a person; everything else is the shipped default.
