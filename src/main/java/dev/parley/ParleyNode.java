@@ -112,7 +112,7 @@ public final class ParleyNode {
     return Database.migrate(vertx, config.db()).compose(migrated -> {
       Pool pool = Database.pool(vertx, config.db());
       PresenceTracker presence = new PresenceTracker(pool, new Fanout(vertx.eventBus()), nodeId);
-      PasswordHasher hasher = new PasswordHasher(crypto, config.auth().passwordIterations());
+      PasswordHasher hasher = new PasswordHasher(crypto, config.auth().passwordIterations(), config.auth().hashQueueLimit());
       int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
       Lifecycle lifecycle = new Lifecycle();
       var operations = new NodeOperations(lifecycle, metrics,

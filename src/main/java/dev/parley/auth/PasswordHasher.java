@@ -6,13 +6,22 @@ import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.concurrent.atomic.AtomicInteger;
+import dev.parley.protocol.ChatException;
+import dev.parley.protocol.ErrorCode;
 import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.PBEKeySpec;
 
 /**
  * Salted, slow password hashes: PBKDF2-HMAC-SHA256 from the JDK, stored as
  * {@code pbkdf2-sha256$<iterations>$<salt>$<hash>} so the cost can be raised without
- * invalidating existing hashes. All work runs on a dedicated worker pool, never an event loop.
+ * invalidating existing hashes ({@link #needsRehash}). All work runs on a dedicated worker pool,
+ * never an event loop.
+ *
+ * <p>The queue in front of that pool is bounded: at most {@code queueLimit} jobs queued or running
+ * per node; past it a job is refused at once with UNAVAILABLE (503 and {@code Retry-After}) instead
+ * of waiting behind hundreds of others. New hashes (registration) may use only half of the queue,
+ * so a flood of sign-ups cannot push sign-ins (verification) out.
  */
 public final class PasswordHasher {
 
@@ -23,28 +32,61 @@ public final class PasswordHasher {
   /** Verified when the username is unknown, so that a miss costs as much as a wrong password. */
   private final String decoy;
 
+  /** What a refused job tells the client to wait: one hash takes well under a second. */
+  private static final long RETRY_AFTER_MS = 1_000;
+
   private final WorkerExecutor workers;
   private final int iterations;
+  private final int queueLimit;
+  private final AtomicInteger pending = new AtomicInteger();
 
   public PasswordHasher(WorkerExecutor workers, int iterations) {
+    this(workers, iterations, Integer.MAX_VALUE);
+  }
+
+  public PasswordHasher(WorkerExecutor workers, int iterations, int queueLimit) {
     this.workers = workers;
     this.iterations = iterations;
+    this.queueLimit = queueLimit;
     this.decoy = hashNow("decoy-password-never-matches", iterations);
   }
 
+  /** A new hash at the configured cost; UNAVAILABLE when half the queue is taken. */
   public Future<String> hash(String password) {
-    return workers.executeBlocking(() -> hashNow(password, iterations), false);
+    return bounded(Math.max(1, queueLimit / 2), () -> hashNow(password, iterations));
   }
 
   /** Checks a password against a stored hash; a null hash (unknown user) burns the same time and fails. */
   public Future<Boolean> verify(String password, String stored) {
-    return workers.executeBlocking(() -> {
+    return bounded(queueLimit, () -> {
       if (stored == null) {
         verifyNow(password, decoy);
         return false;
       }
       return verifyNow(password, stored);
-    }, false);
+    });
+  }
+
+  /** True when a stored hash was made with fewer iterations than new ones get (or in an unknown format). */
+  public boolean needsRehash(String stored) {
+    String[] parts = stored == null ? new String[0] : stored.split("\\$");
+    if (parts.length != 4 || !PREFIX.equals(parts[0])) {
+      return false;
+    }
+    try {
+      return Integer.parseInt(parts[1]) < iterations;
+    } catch (NumberFormatException e) {
+      return false;
+    }
+  }
+
+  private <T> Future<T> bounded(int limit, java.util.concurrent.Callable<T> job) {
+    if (pending.incrementAndGet() > limit) {
+      pending.decrementAndGet();
+      return Future.failedFuture(new ChatException(ErrorCode.UNAVAILABLE,
+          "the server is busy; try again shortly", RETRY_AFTER_MS));
+    }
+    return workers.executeBlocking(job, false).andThen(done -> pending.decrementAndGet());
   }
 
   private static String hashNow(String password, int iterations) {

@@ -8,6 +8,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.JWTOptions;
 import io.vertx.ext.auth.PubSecKeyOptions;
+import io.vertx.ext.auth.User;
 import io.vertx.ext.auth.authentication.TokenCredentials;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
@@ -64,14 +65,23 @@ public final class TokenService {
       return Future.failedFuture(unauthenticated());
     }
     return jwt.authenticate(new TokenCredentials(token))
-        .map(user -> {
+        .compose(user -> {
           String sessionId = user.principal().getString(SESSION_CLAIM);
-          if (sessionId == null) {
-            throw unauthenticated();
+          if (sessionId == null || !hasExpiry(user)) {
+            return Future.<Claims>failedFuture(unauthenticated());
           }
-          return new Claims(Long.parseLong(user.principal().getString("sub")), sessionId);
+          return Future.succeededFuture(new Claims(Long.parseLong(user.principal().getString("sub")), sessionId));
         })
         .recover(failure -> Future.failedFuture(unauthenticated()));
+  }
+
+  /**
+   * The JWT library checks {@code exp} only when a token carries one; a token without it would
+   * never expire. Every token we issue has one, so a token without it is not ours to accept.
+   */
+  private static boolean hasExpiry(User user) {
+    JsonObject claims = user.attributes().getJsonObject("accessToken");
+    return claims != null && claims.getValue("exp") instanceof Number;
   }
 
   static ChatException unauthenticated() {

@@ -14,8 +14,15 @@ public record AppConfig(HttpConfig http, DbConfig db, AuthConfig auth, ClusterCo
    * @param host           interface to bind; loopback by default so a dev node is never exposed by accident
    * @param port           HTTP and WebSocket port (default 8080; {@code 0} picks a free one, used by tests)
    * @param allowedOrigins WebSocket {@code Origin} allow-list; empty allows any (PROTOCOL 3.1.4)
+   * @param trustedProxies peers whose {@code X-Forwarded-For} names the client (default none: the TCP
+   *                       peer is the client); the shipped nginx setup sets loopback
+   * @param idleTimeout    a connection with no traffic either way for this long is closed (default 60 s;
+   *                       WebSockets are pinged every 20 s, so a live one never idles out)
+   * @param headerTimeout  a request whose headers are not complete this long after the connection
+   *                       opened (or the previous response ended) is closed: a slow-loris bound (default 10 s)
    */
-  public record HttpConfig(String host, int port, List<String> allowedOrigins) {}
+  public record HttpConfig(String host, int port, List<String> allowedOrigins, List<AddressRange> trustedProxies,
+                           Duration idleTimeout, Duration headerTimeout) {}
 
   /**
    * @param poolSize connections per node; small because appends are batched (one statement per batch)
@@ -23,13 +30,29 @@ public record AppConfig(HttpConfig http, DbConfig db, AuthConfig auth, ClusterCo
   public record DbConfig(String host, int port, String name, String user, String password, int poolSize) {}
 
   /**
-   * @param jwtSecret              HMAC key for session tokens; at least 32 bytes so HS256 keeps its strength
-   * @param tokenTtl               how long a token stays valid (default 7 days)
-   * @param passwordIterations     PBKDF2-HMAC-SHA256 rounds for new hashes (default 210,000: OWASP's floor
-   *                               when it was written; each stored hash keeps its own count)
-   * @param loginFailuresPerMinute failed logins per username and per client address before 429
+   * @param jwtSecret               HMAC key for session tokens; required, at least 32 bytes so HS256 keeps
+   *                                its strength, and never the development value once shipped
+   * @param tokenTtl                how long a token stays valid (default 7 days)
+   * @param passwordIterations      PBKDF2-HMAC-SHA256 rounds for new hashes (default 600,000: OWASP's figure
+   *                                for SHA-256); a stored hash below it is rehashed at the next sign-in
+   * @param loginWindow             the fixed window failures are counted in (default 60 s)
+   * @param loginFailureLimit       failures per (username, client address) in a window before that pair
+   *                                is refused with 429 (default 10)
+   * @param loginAddressLimit       failures per client address in a window, any usernames, before 429
+   *                                (default 100: a NAT or office shares an address)
+   * @param loginDelayBase          the first delay once a username alone has loginFailureLimit failures in
+   *                                a window, from any addresses; doubles per further failure (default 250 ms)
+   * @param loginDelayMax           the cap on that delay (default 4 s): a delay, never a refusal, so nobody
+   *                                can lock an account's owner out
+   * @param loginInFlight           sign-in attempts per key checked at once on a node; the rest wait their
+   *                                turn (default 4), which bounds parallel guessing past the limits
+   * @param registrationsPerHour    accounts one client address may create per hour (default 20)
+   * @param hashQueueLimit          password hashes queued or running per node before registration and
+   *                                sign-in answer 503 (default 64): a flood of sign-ups cannot starve logins
    */
-  public record AuthConfig(String jwtSecret, Duration tokenTtl, int passwordIterations, int loginFailuresPerMinute) {}
+  public record AuthConfig(String jwtSecret, Duration tokenTtl, int passwordIterations, Duration loginWindow,
+                           int loginFailureLimit, int loginAddressLimit, Duration loginDelayBase,
+                           Duration loginDelayMax, int loginInFlight, int registrationsPerHour, int hashQueueLimit) {}
 
   /**
    * @param enabled      whether to join a Hazelcast cluster; {@code false} runs a single stand-alone node

@@ -84,7 +84,10 @@ public final class ConfigLoader {
     var http = new AppConfig.HttpConfig(
         string("http.host", "PARLEY_HTTP_HOST", "127.0.0.1"),
         integer("http.port", "PARLEY_HTTP_PORT", 8080, 0, 65535),
-        list("http.allowedOrigins", "PARLEY_ALLOWED_ORIGINS", ""));
+        list("http.allowedOrigins", "PARLEY_ALLOWED_ORIGINS", ""),
+        addressRanges("http.trustedProxies", "PARLEY_TRUSTED_PROXIES"),
+        Duration.ofSeconds(integer("http.idleTimeoutSeconds", "PARLEY_HTTP_IDLE_TIMEOUT_S", 60, 1, 86_400)),
+        Duration.ofSeconds(integer("http.headerTimeoutSeconds", "PARLEY_HTTP_HEADER_TIMEOUT_S", 10, 1, 3_600)));
     var db = new AppConfig.DbConfig(
         string("db.host", "PARLEY_DB_HOST", "127.0.0.1"),
         integer("db.port", "PARLEY_DB_PORT", 5432, 1, 65535),
@@ -92,15 +95,19 @@ public final class ConfigLoader {
         string("db.user", "PARLEY_DB_USER", "postgres"),
         optionalString("db.password", "PARLEY_DB_PASSWORD", ""),
         integer("db.poolSize", "PARLEY_DB_POOL_SIZE", 16, 1, 512));
-    String secret = string("auth.jwtSecret", "PARLEY_JWT_SECRET", null);
-    if (!declaring && secret.getBytes(java.nio.charset.StandardCharsets.UTF_8).length < 32) {
-      throw new ConfigException("PARLEY_JWT_SECRET (auth.jwtSecret): must be at least 32 bytes");
-    }
+    String secret = secret(string("auth.jwtSecret", "PARLEY_JWT_SECRET", null));
     var auth = new AppConfig.AuthConfig(
         secret,
         Duration.ofMinutes(integer("auth.tokenTtlMinutes", "PARLEY_TOKEN_TTL_MINUTES", 7 * 24 * 60, 1, 525_600)),
-        integer("auth.passwordIterations", "PARLEY_PASSWORD_ITERATIONS", 210_000, 1_000, 10_000_000),
-        integer("auth.loginFailuresPerMinute", "PARLEY_LOGIN_FAILURES_PER_MINUTE", 10, 1, 100_000));
+        integer("auth.passwordIterations", "PARLEY_PASSWORD_ITERATIONS", 600_000, 1_000, 10_000_000),
+        Duration.ofSeconds(integer("auth.loginWindowSeconds", "PARLEY_LOGIN_WINDOW_S", 60, 1, 86_400)),
+        integer("auth.loginFailureLimit", "PARLEY_LOGIN_FAILURE_LIMIT", 10, 1, 100_000),
+        integer("auth.loginAddressLimit", "PARLEY_LOGIN_ADDRESS_LIMIT", 100, 1, 1_000_000),
+        Duration.ofMillis(integer("auth.loginDelayBaseMs", "PARLEY_LOGIN_DELAY_BASE_MS", 250, 1, 60_000)),
+        Duration.ofMillis(integer("auth.loginDelayMaxMs", "PARLEY_LOGIN_DELAY_MAX_MS", 4_000, 1, 60_000)),
+        integer("auth.loginInFlight", "PARLEY_LOGIN_IN_FLIGHT", 4, 1, 1_000),
+        integer("auth.registrationsPerHour", "PARLEY_REGISTRATIONS_PER_HOUR", 20, 1, 1_000_000),
+        integer("auth.hashQueueLimit", "PARLEY_HASH_QUEUE_LIMIT", 64, 1, 100_000));
     var cluster = new AppConfig.ClusterConfig(
         bool("cluster.enabled", "PARLEY_CLUSTER", true),
         string("cluster.host", "PARLEY_CLUSTER_HOST", "127.0.0.1"),
@@ -132,6 +139,39 @@ public final class ConfigLoader {
     return new AppConfig(http, db, auth, cluster, chat, ops);
   }
 
+  /** The value Parley shipped in its config files until 2026-12: public, so it signs nothing. */
+  static final String DEVELOPMENT_SECRET = "change-me-in-production-this-is-only-for-local-dev";
+  private static final String HOW_TO_SET_SECRET =
+      "; set one with: export PARLEY_JWT_SECRET=$(head -c 48 /dev/urandom | base64)";
+
+  /** The token key: present, at least 32 bytes, and not a value anyone else knows. */
+  private String secret(String value) {
+    if (declaring) {
+      return value;
+    }
+    if (value.getBytes(java.nio.charset.StandardCharsets.UTF_8).length < 32) {
+      throw new ConfigException("PARLEY_JWT_SECRET (auth.jwtSecret): must be at least 32 bytes" + HOW_TO_SET_SECRET);
+    }
+    if (value.equals(DEVELOPMENT_SECRET)) {
+      throw new ConfigException("PARLEY_JWT_SECRET (auth.jwtSecret): is the published development value, "
+          + "with which anyone can sign tokens" + HOW_TO_SET_SECRET);
+    }
+    return value;
+  }
+
+  /** A comma-separated list of addresses and CIDR networks. */
+  private List<AddressRange> addressRanges(String key, String envName) {
+    List<AddressRange> ranges = new java.util.ArrayList<>();
+    for (String item : list(key, envName, "")) {
+      try {
+        ranges.add(AddressRange.parse(item));
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException(envName + " (" + key + "): '" + item + "' is not an IP address or CIDR network");
+      }
+    }
+    return List.copyOf(ranges);
+  }
+
   /** The raw value: the environment variable if set, else the file's key, else null. */
   private String raw(String key, String envName) {
     String fromEnv = env.get(envName);
@@ -161,7 +201,8 @@ public final class ConfigLoader {
         return "";
       }
       if (fallback == null) {
-        throw new ConfigException(envName + " (" + key + "): required but missing");
+        throw new ConfigException(envName + " (" + key + "): required but missing"
+            + ("PARLEY_JWT_SECRET".equals(envName) ? HOW_TO_SET_SECRET : ""));
       }
       return fallback;
     }

@@ -18,6 +18,8 @@ public enum ErrorCode {
   RECALL_WINDOW_EXPIRED(403),
   /** A username already taken, in any case. */
   CONFLICT(409),
+  /** The node is busy (its password-hashing queue is full); retry after {@code Retry-After}. */
+  UNAVAILABLE(503),
   /** Our fault; the details are in the node's log, never in the reply. */
   INTERNAL(500);
 

@@ -86,7 +86,7 @@ public final class Validation {
   }
 
   /** No NUL (PostgreSQL text cannot hold it) and no unpaired surrogate (not valid Unicode). */
-  static boolean wellFormed(String value) {
+  public static boolean wellFormed(String value) {
     for (int i = 0; i < value.length(); i++) {
       char c = value.charAt(i);
       if (c == 0) {

@@ -41,6 +41,10 @@ public final class UserStore {
       UNION
       SELECT other.user_id FROM members mine JOIN members other ON other.conversation_id = mine.conversation_id
       WHERE mine.user_id = $1""";
+  private static final String NAME_TAKEN = "SELECT 1 FROM users WHERE lower(username) = lower($1)";
+  /** Only if the hash is still the one that was checked: a password change meanwhile wins. */
+  private static final String REHASH = """
+      UPDATE users SET password_hash = $3 WHERE id = $1 AND password_hash = $2""";
 
   /** A user with the stored password hash, for login only. */
   public record Credentials(User user, String passwordHash) {}
@@ -90,6 +94,16 @@ public final class UserStore {
       rows.forEach(row -> users.add(toUser(row)));
       return users;
     });
+  }
+
+  /** Whether a user has this username in any case (checked before the costly hash of a sign-up). */
+  public Future<Boolean> usernameTaken(String username) {
+    return pool.preparedQuery(NAME_TAKEN).execute(Tuple.of(username)).map(rows -> rows.size() > 0);
+  }
+
+  /** Replaces a user's hash by one of a higher cost, unless it changed since {@code checked} was read. */
+  public Future<Void> rehash(long userId, String checked, String replacement) {
+    return pool.preparedQuery(REHASH).execute(Tuple.of(userId, checked, replacement)).mapEmpty();
   }
 
   /** How many of these ids name existing users. */

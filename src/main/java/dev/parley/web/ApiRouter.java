@@ -1,5 +1,7 @@
 package dev.parley.web;
 
+import dev.parley.auth.AttemptGate;
+import dev.parley.auth.LoginThrottle;
 import dev.parley.auth.PasswordHasher;
 import dev.parley.auth.SessionAuthenticator;
 import dev.parley.auth.SignOut;
@@ -15,21 +17,29 @@ import dev.parley.store.ConversationStore;
 import dev.parley.store.EventLog;
 import dev.parley.store.LoginFailures;
 import dev.parley.store.UserStore;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.shareddata.LocalMap;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.sqlclient.Pool;
 import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The HTTP side of a node: the JSON API of PROTOCOL section 2 and the web app at {@code /}. */
 public final class ApiRouter {
 
   static final String USER_ID = "parley.userId";
   static final String SESSION_ID = "parley.sessionId";
+  private static final Logger LOG = LoggerFactory.getLogger(ApiRouter.class);
+  /** Sign-in attempts that may wait for a slot, per key, before more are refused outright. */
+  private static final int MAX_WAITING_ATTEMPTS = 64;
   private static final long MAX_BODY_BYTES = 64 * 1024;
   private static final String CSP =
       "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:; style-src 'self'; "
@@ -49,9 +59,10 @@ public final class ApiRouter {
       ctx.response().putHeader("Cache-Control", "no-store").putHeader("X-Content-Type-Options", "nosniff");
       ctx.next();
     });
+    router.route("/api/*").handler(ApiRouter::requireJson);
     router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
 
-    var users = new UserRoutes(services);
+    var users = new UserRoutes(services, loginThrottle(vertx, services), new ClientAddress(services.config().http().trustedProxies()));
     var accounts = new AccountRoutes(services);
     var conversations = new ConversationRoutes(services);
     String v1 = "/api/v1";
@@ -89,6 +100,53 @@ public final class ApiRouter {
     });
     router.route("/*").handler(StaticHandler.create("webroot").setIndexPage("index.html"));
     return router;
+  }
+
+  /**
+   * A body-carrying call must say {@code application/json}: a cross-site HTML form can only send
+   * {@code text/plain}, form or multipart bodies without a CORS preflight, so this keeps forms on
+   * other sites from registering users or signing in. 415 with the error JSON otherwise.
+   */
+  private static void requireJson(RoutingContext ctx) {
+    HttpMethod method = ctx.request().method();
+    if (method == HttpMethod.POST || method == HttpMethod.PUT || method == HttpMethod.PATCH) {
+      String type = ctx.request().getHeader("Content-Type");
+      String mime = type == null ? "" : type.split(";", 2)[0].trim();
+      if (!"application/json".equalsIgnoreCase(mime)) {
+        HttpErrors.send(ctx, 415, ChatException.badRequest("Content-Type must be application/json"));
+        return;
+      }
+    }
+    ctx.next();
+  }
+
+  /**
+   * The sign-in throttle of this verticle instance, over the node's one {@link AttemptGate} (shared
+   * by every instance through Vert.x's local map, so its in-flight bound is per node). The instance
+   * that creates the gate also sweeps expired counter rows.
+   */
+  private static LoginThrottle loginThrottle(Vertx vertx, Services services) {
+    AppConfig.AuthConfig auth = services.config().auth();
+    LocalMap<String, AttemptGate> shared = vertx.sharedData().getLocalMap("parley.auth.attemptGate");
+    AttemptGate fresh = new AttemptGate(auth.loginInFlight(), MAX_WAITING_ATTEMPTS);
+    AttemptGate existing = shared.putIfAbsent("gate", fresh);
+    if (existing == null) {
+      sweepExpiredCounters(vertx, services.loginFailures(), auth);
+    }
+    Context context = vertx.getOrCreateContext();
+    return new LoginThrottle(auth, services.loginFailures(), existing == null ? fresh : existing,
+        millis -> vertx.timer(millis).mapEmpty(), System::currentTimeMillis,
+        task -> context.runOnContext(v -> task.run()));
+  }
+
+  /**
+   * login_failures rows expire: every minute, rows whose window ended over an hour ago (the longest
+   * window, the registrations') are deleted, a bounded batch per sweep.
+   */
+  private static void sweepExpiredCounters(Vertx vertx, LoginFailures counters, AppConfig.AuthConfig auth) {
+    long maxAgeMs = Math.max(auth.loginWindow().toMillis(), 3_600_000L) * 2;
+    vertx.setPeriodic(60_000, id -> counters.deleteExpired(System.currentTimeMillis() - maxAgeMs)
+        .onFailure(failure -> LOG.warn("could not delete expired login_failures rows: {}", failure.toString())));
   }
 
   private static void authenticate(RoutingContext ctx, SessionAuthenticator authenticator) {

@@ -3,6 +3,7 @@ package dev.parley.web;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.parley.protocol.ChatException;
 import dev.parley.protocol.Json;
+import dev.parley.protocol.Validation;
 import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
 import java.util.List;
@@ -85,9 +86,31 @@ final class Requests {
     throw ChatException.notFound(name);
   }
 
+  /**
+   * A query parameter's first value, or "" when absent. A malformed percent-escape ({@code %ZZ}) or
+   * a NUL ({@code %00}, which PostgreSQL text cannot hold) is the client's mistake: BAD_REQUEST.
+   */
+  static String query(RoutingContext ctx, String name) {
+    List<String> values = queryValues(ctx, name);
+    String value = values.isEmpty() ? "" : values.get(0);
+    if (!Validation.wellFormed(value)) {
+      throw ChatException.badRequest(name + " has a NUL or a lone surrogate");
+    }
+    return value;
+  }
+
+  private static List<String> queryValues(RoutingContext ctx, String name) {
+    try {
+      return ctx.queryParam(name);
+    } catch (IllegalArgumentException malformed) {
+      // Vert.x decodes the query string lazily and throws on a bad %-escape.
+      throw ChatException.badRequest("the query string is not validly percent-encoded");
+    }
+  }
+
   /** An optional integer query parameter within bounds. */
   static Long queryLong(RoutingContext ctx, String name, long min, long max) {
-    List<String> values = ctx.queryParam(name);
+    List<String> values = queryValues(ctx, name);
     if (values.isEmpty() || values.get(0).isEmpty()) {
       return null;
     }

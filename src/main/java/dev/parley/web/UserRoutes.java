@@ -1,27 +1,41 @@
 package dev.parley.web;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.parley.auth.LoginThrottle;
+import dev.parley.auth.TokenService;
 import dev.parley.protocol.ChatException;
 import dev.parley.protocol.ErrorCode;
 import dev.parley.protocol.Validation;
-import dev.parley.auth.TokenService;
-import dev.parley.store.LoginFailures;
 import dev.parley.store.SessionStore;
 import dev.parley.store.UserStore;
 import io.vertx.core.Future;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Registration, login, {@code /me} and user search. */
 final class UserRoutes {
 
-  /** Failures allowed per client address, as a multiple of the per-username allowance. */
-  private static final int ADDRESS_FACTOR = 20;
+  private static final Logger LOG = LoggerFactory.getLogger(UserRoutes.class);
+  private static final long HOUR_MS = 3_600_000;
+  /** Longer than any password anyone types; a longer one is a mistake or an attack on the hash. */
+  private static final int MAX_LOGIN_PASSWORD = 1024;
 
   private final ApiRouter.Services services;
+  private final LoginThrottle throttle;
+  private final ClientAddress clientAddress;
 
-  UserRoutes(ApiRouter.Services services) {
+  UserRoutes(ApiRouter.Services services, LoginThrottle throttle, ClientAddress clientAddress) {
     this.services = services;
+    this.throttle = throttle;
+    this.clientAddress = clientAddress;
+  }
+
+  /** The client's address: the TCP peer, or what a trusted proxy says in X-Forwarded-For. */
+  String clientOf(RoutingContext ctx) {
+    return clientAddress.resolve(ctx.request().remoteAddress().hostAddress(),
+        ctx.request().headers().getAll("X-Forwarded-For"));
   }
 
   void register(RoutingContext ctx) {
@@ -38,11 +52,29 @@ final class UserRoutes {
     if (displayName == null) {
       displayName = username;
     } else if (!Validation.isDisplayName(displayName)) {
-      throw ChatException.badRequest("displayName must be 1-64 characters and not blank");
+      throw ChatException.badRequest("displayName must be 1-64 characters and not blank or invisible");
     }
     String shown = displayName;
-    ApiRouter.respond(ctx, 201, services.hasher().hash(password)
-        .compose(hash -> services.users().create(username, shown, hash)));
+    UserStore users = services.users();
+    // The cheap checks first: a taken name or an address over its allowance costs no hash.
+    Future<?> result = users.usernameTaken(username)
+        .compose(taken -> taken
+            ? Future.failedFuture(new ChatException(ErrorCode.CONFLICT, "username is taken"))
+            : countRegistration(clientOf(ctx)))
+        .compose(v -> services.hasher().hash(password))
+        .compose(hash -> users.create(username, shown, hash));
+    ApiRouter.respond(ctx, 201, result);
+  }
+
+  /** Counts a sign-up against the client address's hourly allowance; RATE_LIMITED past it. */
+  private Future<Void> countRegistration(String address) {
+    long now = System.currentTimeMillis();
+    long hour = now - now % HOUR_MS;
+    int limit = services.config().auth().registrationsPerHour();
+    return services.loginFailures().increment("register:" + address, hour).compose(count -> count > limit
+        ? Future.failedFuture(new ChatException(ErrorCode.RATE_LIMITED,
+            "too many accounts created from this address; try again later", hour + HOUR_MS - now))
+        : Future.succeededFuture());
   }
 
   void login(RoutingContext ctx) {
@@ -50,34 +82,45 @@ final class UserRoutes {
     String username = Requests.string(body, "username");
     String password = Requests.string(body, "password");
     String deviceId = Requests.optionalString(body, "deviceId");
+    if (!Validation.isUsername(username)) {
+      throw ChatException.badRequest("username must be 3-32 characters of [a-zA-Z0-9_.-]");
+    }
+    if (password.length() > MAX_LOGIN_PASSWORD) {
+      throw ChatException.badRequest("password is too long");
+    }
     if (deviceId != null && !Validation.isClientToken(deviceId)) {
       throw ChatException.badRequest("deviceId must be 1-64 characters of [a-zA-Z0-9_-]");
     }
-    String userKey = "user:" + username.toLowerCase(java.util.Locale.ROOT);
-    String addressKey = "addr:" + ctx.request().remoteAddress().hostAddress();
-    int limit = services.config().auth().loginFailuresPerMinute();
-    LoginFailures failures = services.loginFailures();
-    // Reserve the attempt first (atomically): concurrent guesses cannot all pass the check.
-    Future<?> result = Future.all(failures.reserve(userKey), failures.reserve(addressKey))
-        .compose(counts -> {
-          int perUser = counts.resultAt(0);
-          int perAddress = counts.resultAt(1);
-          if (perUser > limit || perAddress > limit * ADDRESS_FACTOR) {
-            return Future.failedFuture(new ChatException(ErrorCode.RATE_LIMITED,
-                "too many failed logins; try again later", failures.retryAfterMs()));
+    Future<?> result = throttle.begin(username, clientOf(ctx)).compose(attempt -> checkPassword(username, password)
+        .andThen(checked -> {
+          if (checked.failed()) {
+            attempt.abandoned();
           }
-          return checkPassword(username, password, deviceId)
-              .compose(issued -> Future.all(failures.release(userKey), failures.release(addressKey)).map(issued));
-        });
+        })
+        .compose(credentials -> credentials == null
+            ? attempt.failed().transform(v -> Future.failedFuture(
+                new ChatException(ErrorCode.UNAUTHENTICATED, "wrong username or password")))
+            : attempt.succeeded().otherwiseEmpty().compose(v -> signedIn(credentials, password, deviceId))));
     ApiRouter.respond(ctx, 200, result);
   }
 
-  private Future<TokenService.Issued> checkPassword(String username, String password, String deviceId) {
+  /** The user's credentials when the password is right; null when it is wrong or the user unknown. */
+  private Future<UserStore.Credentials> checkPassword(String username, String password) {
     return services.users().credentials(username).compose(credentials -> services.hasher()
         .verify(password, credentials == null ? null : credentials.passwordHash())
-        .compose(ok -> ok && credentials != null
-            ? openSession(credentials.user().id(), deviceId)
-            : Future.failedFuture(new ChatException(ErrorCode.UNAUTHENTICATED, "wrong username or password"))));
+        .map(ok -> ok && credentials != null ? credentials : null));
+  }
+
+  /** Opens the session; a hash below the configured cost is replaced in the background. */
+  private Future<TokenService.Issued> signedIn(UserStore.Credentials credentials, String password, String deviceId) {
+    if (services.hasher().needsRehash(credentials.passwordHash())) {
+      long userId = credentials.user().id();
+      services.hasher().hash(password)
+          .compose(stronger -> services.users().rehash(userId, credentials.passwordHash(), stronger))
+          .onFailure(failure -> LOG.warn("could not raise the password hash cost of user {}: {}", userId,
+              failure.toString()));
+    }
+    return openSession(credentials.user().id(), deviceId);
   }
 
   /** A successful login opens a session (PROTOCOL 2.1): its row first, then the token that names it. */
@@ -93,7 +136,7 @@ final class UserRoutes {
   }
 
   void search(RoutingContext ctx) {
-    String q = ctx.queryParam("q").isEmpty() ? "" : ctx.queryParam("q").get(0);
+    String q = Requests.query(ctx, "q");
     if (q.isEmpty()) {
       throw ChatException.badRequest("q must not be empty");
     }
