@@ -11,8 +11,10 @@
 # loopback at base+i], PARLEY_RUN_DIR [run/cluster], PARLEY_DB_NAME [parley],
 # PARLEY_CLUSTER_NAME [parley-local], PARLEY_TLS_DIR [$PARLEY_RUN_DIR/tls] (the development
 # cluster CA and node keystores, made once with keytool and reused), PARLEY_CLUSTER_TLS [on]
-# (off: a plain-TCP event bus, e.g. to measure what TLS costs), and any PARLEY_* node setting
-# (passed through).
+# (off: a plain-TCP event bus, e.g. to measure what TLS costs), PARLEY_TRUSTED_PROXIES
+# [127.0.0.1,::1: the nginx started here], PARLEY_JWT_SECRET [random, made once per run
+# directory and kept in $PARLEY_RUN_DIR/jwt-secret (mode 600), so tokens survive a down/up], and
+# any PARLEY_* node setting (passed through).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 . "$ROOT/scripts/lib.sh"
@@ -36,6 +38,18 @@ wait_http() {
   return 1
 }
 
+# The token key: PARLEY_JWT_SECRET if set, else this run directory's own random one, made once.
+jwt_secret() {
+  if [ -n "${PARLEY_JWT_SECRET:-}" ]; then printf '%s' "$PARLEY_JWT_SECRET"; return 0; fi
+  local file="$RUN_DIR/jwt-secret"
+  if [ ! -s "$file" ]; then
+    (umask 077 && head -c 48 /dev/urandom | base64 -w 0 > "$file")
+    log "made a random token key in $file"
+  fi
+  chmod 600 "$file"
+  cat "$file"
+}
+
 up() {
   local n=${1:-3}
   if [ -f "$RUN_DIR/pids" ]; then log "already up (see $RUN_DIR/pids); run '$0 down' first"; exit 1; fi
@@ -45,6 +59,8 @@ up() {
   ensure_jar "$ROOT"
   mkdir -p "$RUN_DIR"
   if [ "$CLUSTER_TLS" = on ]; then ensure_cluster_certs "$TLS_DIR" "$n"; fi
+  local secret
+  secret=$(jwt_secret)
   : > "$RUN_DIR/pids"
   local members="" upstreams=""
   for i in $(seq 0 $((n - 1))); do
@@ -60,6 +76,7 @@ up() {
     PARLEY_HTTP_PORT=$((NODE_BASE + i)) PARLEY_CLUSTER_PORT=$((CLUSTER_BASE + i)) PARLEY_METRICS_PORT=$((METRICS_BASE + i)) \
     PARLEY_CLUSTER_MEMBERS=$members PARLEY_CLUSTER_NAME=$CLUSTER_NAME PARLEY_DB_NAME=$DB_NAME \
     PARLEY_CLUSTER_XML="$ROOT/cluster.xml" PARLEY_CONFIG="$ROOT/conf/config.json" \
+    PARLEY_JWT_SECRET=$secret PARLEY_TRUSTED_PROXIES=${PARLEY_TRUSTED_PROXIES:-127.0.0.1,::1} \
       nohup java -Xss512k -jar "$ROOT/target/parley.jar" > "$RUN_DIR/node$i.log" 2>&1 &
     echo "node$i $! $((NODE_BASE + i))" >> "$RUN_DIR/pids"
   done

@@ -64,12 +64,15 @@ public final class LoginThrottle {
       return delayMs;
     }
 
-    /** The password was wrong (or the user unknown): one failure for each key. */
+    /**
+     * The password was wrong (or the user unknown): one failure for each key. The slot is given
+     * back only once the failure is stored, so the attempt admitted next reads it.
+     */
     public Future<Void> failed() {
       if (!finish()) {
         return Future.succeededFuture();
       }
-      return counts.add(keys.all(), windowStart());
+      return counts.add(keys.all(), windowStart()).andThen(stored -> permit.release());
     }
 
     /** Signed in: the pair starts afresh; the address and username counts stand. */
@@ -77,12 +80,14 @@ public final class LoginThrottle {
       if (!finish()) {
         return Future.succeededFuture();
       }
-      return counts.clear(keys.pair());
+      return counts.clear(keys.pair()).andThen(cleared -> permit.release());
     }
 
     /** Ended without a password check (a database failure, say): counts nothing. */
     public void abandoned() {
-      finish();
+      if (finish()) {
+        permit.release();
+      }
     }
 
     private boolean finish() {
@@ -90,7 +95,6 @@ public final class LoginThrottle {
         return false;
       }
       done = true;
-      permit.release();
       return true;
     }
   }

@@ -22,6 +22,7 @@ import dev.parley.store.LoginFailures;
 import dev.parley.store.ReadMarkers;
 import dev.parley.store.UserStore;
 import dev.parley.web.ApiRouter;
+import dev.parley.web.HeaderDeadline;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
@@ -62,6 +63,7 @@ public final class SessionVerticle extends VerticleBase {
   private final SessionRegistry registry = new SessionRegistry();
   private SessionServices services;
   private HttpServer server;
+  private HeaderDeadline headerDeadline;
 
   public SessionVerticle(AppConfig config, Pool pool, String nodeId, PasswordHasher hasher, PresenceTracker presence,
                          BooleanSupplier clusterHealthy, NodeOperations operations) {
@@ -97,7 +99,9 @@ public final class SessionVerticle extends VerticleBase {
     var consumer = vertx.eventBus().<DeliveryBatch>consumer(Addresses.DELIVER, this::handleDeliveries);
     var signOuts = signOutListener.register(vertx.eventBus());
     vertx.setPeriodic(HEARTBEAT_INTERVAL_MS, id -> heartbeat());
+    headerDeadline = new HeaderDeadline(vertx, config.http().headerTimeout());
     server = vertx.createHttpServer(new HttpServerOptions()
+            .setIdleTimeout((int) config.http().idleTimeout().toSeconds())
             .setHost(config.http().host())
             .setPort(config.http().port())
             .setMaxWebSocketMessageSize(MAX_TRANSPORT_BYTES)
@@ -108,12 +112,14 @@ public final class SessionVerticle extends VerticleBase {
             .setCompressionSupported(true))
         .webSocketHandshakeHandler(this::handleHandshake)
         .webSocketHandler(this::handleWebSocket)
-        .requestHandler(operations.probes().guard(router));
+        .connectionHandler(headerDeadline::watch)
+        .requestHandler(headerDeadline.guard(operations.probes().guard(router)));
     return Future.all(consumer.completion(), signOuts).compose(v -> server.listen());
   }
 
   /** Refuses upgrades to other paths, and from origins outside the allow-list (PROTOCOL 3.1.4). */
   private void handleHandshake(ServerWebSocketHandshake handshake) {
+    headerDeadline.arrived(handshake.remoteAddress());
     if (operations.lifecycle().isDraining()) { // a balancer moves the upgrade to another node
       handshake.reject(503);
       return;

@@ -98,8 +98,21 @@ public final class ApiRouter {
           .putHeader("Referrer-Policy", "no-referrer");
       ctx.next();
     });
+    router.route("/*").handler(ApiRouter::revalidateHtml);
     router.route("/*").handler(StaticHandler.create("webroot").setIndexPage("index.html"));
     return router;
+  }
+
+  /**
+   * The app's HTML is revalidated on every load ({@code no-cache} with its Last-Modified), so a fix
+   * reaches users at once; scripts and styles keep the static handler's caching with validators.
+   */
+  private static void revalidateHtml(RoutingContext ctx) {
+    String path = ctx.normalizedPath();
+    if (path.endsWith("/") || path.endsWith(".html")) {
+      ctx.addHeadersEndHandler(v -> ctx.response().headers().set("Cache-Control", "no-cache"));
+    }
+    ctx.next();
   }
 
   /**

@@ -100,8 +100,20 @@ class ConfigLoaderTest {
         override("PARLEY_JWT_SECRET", "another-secret-that-is-long-enough-9876543210", c -> c.auth().jwtSecret(),
             "another-secret-that-is-long-enough-9876543210"),
         override("PARLEY_TOKEN_TTL_MINUTES", "90", c -> c.auth().tokenTtl(), Duration.ofMinutes(90)),
-        override("PARLEY_PASSWORD_ITERATIONS", "600000", c -> c.auth().passwordIterations(), 600_000),
-        override("PARLEY_LOGIN_FAILURES_PER_MINUTE", "3", c -> c.auth().loginFailuresPerMinute(), 3),
+        override("PARLEY_PASSWORD_ITERATIONS", "1000000", c -> c.auth().passwordIterations(), 1_000_000),
+        override("PARLEY_LOGIN_WINDOW_S", "300", c -> c.auth().loginWindow(), Duration.ofMinutes(5)),
+        override("PARLEY_LOGIN_FAILURE_LIMIT", "3", c -> c.auth().loginFailureLimit(), 3),
+        override("PARLEY_LOGIN_ADDRESS_LIMIT", "1000", c -> c.auth().loginAddressLimit(), 1000),
+        override("PARLEY_LOGIN_DELAY_BASE_MS", "100", c -> c.auth().loginDelayBase(), Duration.ofMillis(100)),
+        override("PARLEY_LOGIN_DELAY_MAX_MS", "9000", c -> c.auth().loginDelayMax(), Duration.ofSeconds(9)),
+        override("PARLEY_LOGIN_IN_FLIGHT", "1", c -> c.auth().loginInFlight(), 1),
+        override("PARLEY_REGISTRATIONS_PER_HOUR", "5", c -> c.auth().registrationsPerHour(), 5),
+        override("PARLEY_HASH_QUEUE_LIMIT", "8", c -> c.auth().hashQueueLimit(), 8),
+        override("PARLEY_TRUSTED_PROXIES", "10.0.0.1, 192.168.0.0/16,::1,fd00::/8", c -> c.http().trustedProxies(),
+            List.of(AddressRange.parse("10.0.0.1"), AddressRange.parse("192.168.0.0/16"), AddressRange.parse("::1"),
+                AddressRange.parse("fd00::/8"))),
+        override("PARLEY_HTTP_IDLE_TIMEOUT_S", "30", c -> c.http().idleTimeout(), Duration.ofSeconds(30)),
+        override("PARLEY_HTTP_HEADER_TIMEOUT_S", "3", c -> c.http().headerTimeout(), Duration.ofSeconds(3)),
         override("PARLEY_CLUSTER", "false", c -> c.cluster().enabled(), false),
         override("PARLEY_CLUSTER", "FALSE", c -> c.cluster().enabled(), false),
         override("PARLEY_CLUSTER_HOST", "127.0.0.2", c -> c.cluster().host(), "127.0.0.2"),
@@ -139,7 +151,8 @@ class ConfigLoaderTest {
         "PARLEY_HTTP_PORT", "9001", "PARLEY_DB_HOST", "pg", "PARLEY_DB_PORT", "5433", "PARLEY_DB_NAME", "n",
         "PARLEY_DB_USER", "u", "PARLEY_DB_PASSWORD", "p", "PARLEY_JWT_SECRET", SECRET, "PARLEY_CLUSTER", "false",
         "PARLEY_CLUSTER_MEMBERS", "h1:1,h2:2", "PARLEY_CLUSTER_PORT", "5801", "PARLEY_RECALL_WINDOW_S", "45"));
-    assertEquals(new AppConfig.HttpConfig("127.0.0.1", 9001, List.of()), config.http());
+    assertEquals(new AppConfig.HttpConfig("127.0.0.1", 9001, List.of(), List.of(), Duration.ofSeconds(60),
+        Duration.ofSeconds(10)), config.http());
     assertEquals(new AppConfig.DbConfig("pg", 5433, "n", "u", "p", 16), config.db());
     assertEquals(new AppConfig.ClusterConfig(false, "127.0.0.1", 5801, List.of("h1:1", "h2:2"), "parley", 0,
         SHIPPED.cluster().tls(), false), config.cluster());
@@ -177,7 +190,14 @@ class ConfigLoaderTest {
         Arguments.of("PARLEY_DB_POOL_SIZE", "0"),
         Arguments.of("PARLEY_TOKEN_TTL_MINUTES", "0"),
         Arguments.of("PARLEY_PASSWORD_ITERATIONS", "999"),
-        Arguments.of("PARLEY_LOGIN_FAILURES_PER_MINUTE", "0"),
+        Arguments.of("PARLEY_LOGIN_FAILURE_LIMIT", "0"),
+        Arguments.of("PARLEY_LOGIN_WINDOW_S", "0"),
+        Arguments.of("PARLEY_LOGIN_IN_FLIGHT", "0"),
+        Arguments.of("PARLEY_HASH_QUEUE_LIMIT", "0"),
+        Arguments.of("PARLEY_HTTP_HEADER_TIMEOUT_S", "0"),
+        Arguments.of("PARLEY_TRUSTED_PROXIES", "nginx.internal"),
+        Arguments.of("PARLEY_TRUSTED_PROXIES", "10.0.0.0/33"),
+        Arguments.of("PARLEY_TRUSTED_PROXIES", "10.0.0.1/8/8"),
         Arguments.of("PARLEY_CLUSTER", "yes"),
         Arguments.of("PARLEY_CLUSTER", "1"),
         Arguments.of("PARLEY_CLUSTER_PORT", "0"),
@@ -219,6 +239,40 @@ class ConfigLoaderTest {
     // 16 two-byte characters are 32 bytes; 15 of them and one ASCII letter are 31.
     assertEquals("\u00e9".repeat(16), ConfigLoader.fromEnvironment(env("PARLEY_JWT_SECRET", "\u00e9".repeat(16))).auth().jwtSecret());
     refusal(env("PARLEY_JWT_SECRET", "\u00e9".repeat(15) + "s"));
+  }
+
+  @Test
+  @DisplayName("the development secret Parley once shipped is refused, and the refusal says how to make a real one")
+  void developmentSecret() {
+    ConfigException refused = refusal(env("PARLEY_JWT_SECRET", "change-me-in-production-this-is-only-for-local-dev"));
+    assertTrue(refused.getMessage().contains("PARLEY_JWT_SECRET"), refused.getMessage());
+    assertTrue(refused.getMessage().contains("export PARLEY_JWT_SECRET=$(head -c 48 /dev/urandom | base64)"),
+        refused.getMessage());
+    assertFalse(refused.getMessage().contains("change-me"), "the message must not echo the secret");
+  }
+
+  @Test
+  @DisplayName("with no secret anywhere start-up is refused with one line saying how to set it")
+  void missingSecretSaysHow() {
+    ConfigException refused = assertThrows(ConfigException.class, () -> ConfigLoader.fromEnvironment(Map.of()));
+    assertTrue(refused.getMessage().contains("PARLEY_JWT_SECRET"), refused.getMessage());
+    assertTrue(refused.getMessage().contains("head -c 48 /dev/urandom"), refused.getMessage());
+    assertFalse(refused.getMessage().contains("\n"), refused.getMessage());
+  }
+
+  @Test
+  @DisplayName("the shipped conf/config.json carries no secret: with it alone a node refuses to start")
+  void shippedFileHasNoSecret() {
+    ConfigException refused = assertThrows(ConfigException.class,
+        () -> ConfigLoader.load(env("PARLEY_CONFIG", Path.of("conf/config.json").toAbsolutePath().toString())));
+    assertTrue(refused.getMessage().contains("PARLEY_JWT_SECRET"), refused.getMessage());
+  }
+
+  @Test
+  @DisplayName("a too short secret is refused with the same advice")
+  void shortSecretSaysHow() {
+    ConfigException refused = refusal(env("PARLEY_JWT_SECRET", "short"));
+    assertTrue(refused.getMessage().contains("head -c 48 /dev/urandom"), refused.getMessage());
   }
 
   @Test
