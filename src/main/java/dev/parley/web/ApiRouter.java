@@ -153,12 +153,14 @@ public final class ApiRouter {
   }
 
   /**
-   * login_failures rows expire: every minute, rows whose window ended over an hour ago (the longest
-   * window, the registrations') are deleted, a bounded batch per sweep.
+   * login_failures rows expire: once a minute (or once a sign-in window, if shorter), rows whose
+   * window started more than two of the longest windows ago (the registrations' hour) are deleted,
+   * a bounded batch per sweep.
    */
   private static void sweepExpiredCounters(Vertx vertx, LoginFailures counters, AppConfig.AuthConfig auth) {
     long maxAgeMs = Math.max(auth.loginWindow().toMillis(), 3_600_000L) * 2;
-    vertx.setPeriodic(60_000, id -> counters.deleteExpired(System.currentTimeMillis() - maxAgeMs)
+    long periodMs = Math.min(60_000, auth.loginWindow().toMillis());
+    vertx.setPeriodic(periodMs, id -> counters.deleteExpired(System.currentTimeMillis() - maxAgeMs)
         .onFailure(failure -> LOG.warn("could not delete expired login_failures rows: {}", failure.toString())));
   }
 
