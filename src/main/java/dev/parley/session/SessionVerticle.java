@@ -102,6 +102,8 @@ public final class SessionVerticle extends VerticleBase {
     headerDeadline = new HeaderDeadline(vertx, config.http().headerTimeout());
     server = vertx.createHttpServer(new HttpServerOptions()
             .setIdleTimeout((int) config.http().idleTimeout().toSeconds())
+            // No h2c: nobody needs it, and it defers the connection handler the header deadline arms.
+            .setHttp2ClearTextEnabled(false)
             .setHost(config.http().host())
             .setPort(config.http().port())
             .setMaxWebSocketMessageSize(MAX_TRANSPORT_BYTES)

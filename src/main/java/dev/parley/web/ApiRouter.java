@@ -55,6 +55,10 @@ public final class ApiRouter {
 
   public static Router create(Vertx vertx, Services services) {
     Router router = Router.router(vertx);
+    router.route().handler(ApiRouter::requireHost);
+    // A request Vert.x Web refuses while matching routes (a bad %-escape in the query of a route
+    // with path parameters) never reaches a route's failure handler: answer it in the same shape.
+    router.errorHandler(400, HttpErrors::malformed);
     router.route("/api/*").handler(ctx -> {
       ctx.response().putHeader("Cache-Control", "no-store").putHeader("X-Content-Type-Options", "nosniff");
       ctx.next();
@@ -111,6 +115,20 @@ public final class ApiRouter {
     String path = ctx.normalizedPath();
     if (path.endsWith("/") || path.endsWith(".html")) {
       ctx.addHeadersEndHandler(v -> ctx.response().headers().set("Cache-Control", "no-cache"));
+    }
+    ctx.next();
+  }
+
+  /**
+   * Every request names its Host: HTTP/1.1 requires it (RFC 9112, 3.2) and every browser and
+   * library sends it with 1.0 too; parts of the web stack (absolute URIs, the static handler)
+   * assume one. A request without it is a scanner's: 400 with the error JSON, logged at debug.
+   */
+  private static void requireHost(RoutingContext ctx) {
+    if (ctx.request().authority() == null) {
+      LOG.debug("{} {} without Host refused", ctx.request().method(), ctx.request().path());
+      HttpErrors.send(ctx, 400, ChatException.badRequest("the Host header is required"));
+      return;
     }
     ctx.next();
   }

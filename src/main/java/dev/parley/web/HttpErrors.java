@@ -4,6 +4,7 @@ import dev.parley.protocol.ChatException;
 import dev.parley.protocol.ErrorCode;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.HttpException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,11 +22,25 @@ final class HttpErrors {
       error = chat;
     } else if (failure == null) {
       error = forStatus(ctx.statusCode());
+    } else if (failure instanceof HttpException http && http.getStatusCode() >= 400 && http.getStatusCode() < 500) {
+      // Vert.x Web's own verdict on a malformed request (a bad escape, an oversized body): the
+      // client's mistake, so a debug line, and the status Vert.x chose.
+      LOG.debug("{} {}: {} {}", ctx.request().method(), ctx.request().path(), http.getStatusCode(), http.getMessage());
+      send(ctx, http.getStatusCode(), forStatus(http.getStatusCode()));
+      return;
     } else {
       LOG.error("{} {} failed", ctx.request().method(), ctx.request().path(), failure);
       error = new ChatException(ErrorCode.INTERNAL, "internal error");
     }
     send(ctx, error.code().httpStatus(), error);
+  }
+
+  /** For the router's 400 error handler: a request malformed before any route saw it. */
+  static void malformed(RoutingContext ctx) {
+    // The failure's message quotes the query string, which is not ours to log.
+    LOG.debug("{} {}: malformed request ({})", ctx.request().method(), ctx.request().path(),
+        ctx.failure() == null ? "no detail" : ctx.failure().getClass().getSimpleName());
+    send(ctx, 400, ChatException.badRequest("malformed request (check the query string's %-escapes)"));
   }
 
   static void send(RoutingContext ctx, int status, ChatException error) {

@@ -5,6 +5,7 @@ import dev.parley.protocol.ChatException;
 import dev.parley.protocol.Json;
 import dev.parley.protocol.Validation;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.HttpException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -102,8 +103,8 @@ final class Requests {
   private static List<String> queryValues(RoutingContext ctx, String name) {
     try {
       return ctx.queryParam(name);
-    } catch (IllegalArgumentException malformed) {
-      // Vert.x decodes the query string lazily and throws on a bad %-escape.
+    } catch (HttpException | IllegalArgumentException malformed) {
+      // Vert.x decodes the query string lazily and throws (a 400 HttpException) on a bad %-escape.
       throw ChatException.badRequest("the query string is not validly percent-encoded");
     }
   }
