@@ -1,5 +1,6 @@
 # Parley node image: build with Maven, run on a JRE as an unprivileged user.
 #   docker build -t parley .
+# PARLEY_JWT_SECRET is required and never baked in: e.g. $(head -c 48 /dev/urandom | base64), from a secret store.
 #   docker run -e PARLEY_DB_HOST=db -e PARLEY_JWT_SECRET=... -e PARLEY_HTTP_HOST=0.0.0.0 \
 #              -e PARLEY_CLUSTER_HOST=<this container's IP> -e PARLEY_CLUSTER_MEMBERS=... -p 8080:8080 parley
 

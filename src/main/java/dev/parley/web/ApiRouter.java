@@ -134,13 +134,13 @@ public final class ApiRouter {
   }
 
   /**
-   * A body-carrying call must say {@code application/json}: a cross-site HTML form can only send
+   * A call with a body must say {@code application/json}: a cross-site HTML form can only send
    * {@code text/plain}, form or multipart bodies without a CORS preflight, so this keeps forms on
    * other sites from registering users or signing in. 415 with the error JSON otherwise.
    */
   private static void requireJson(RoutingContext ctx) {
     HttpMethod method = ctx.request().method();
-    if (method == HttpMethod.POST || method == HttpMethod.PUT || method == HttpMethod.PATCH) {
+    if ((method == HttpMethod.POST || method == HttpMethod.PUT || method == HttpMethod.PATCH) && hasBody(ctx)) {
       String type = ctx.request().getHeader("Content-Type");
       String mime = type == null ? "" : type.split(";", 2)[0].trim();
       if (!"application/json".equalsIgnoreCase(mime)) {
@@ -149,6 +149,12 @@ public final class ApiRouter {
       }
     }
     ctx.next();
+  }
+
+  /** A body follows the headers (an empty POST is left to the route, which says what it needs). */
+  private static boolean hasBody(RoutingContext ctx) {
+    String length = ctx.request().getHeader("Content-Length");
+    return ctx.request().getHeader("Transfer-Encoding") != null || (length != null && !"0".equals(length.trim()));
   }
 
   /**

@@ -10,6 +10,7 @@ const DEFAULT_TEXT = {
   TOO_LARGE: 'That message is too long. The limit is 4,000 characters.',
   RECALL_WINDOW_EXPIRED: 'Too late to recall: messages can only be recalled shortly after sending.',
   CONFLICT: 'That username is already taken.',
+  UNAVAILABLE: 'The server is busy right now. Please try again in a moment.',
   INTERNAL: 'Something went wrong on our side. Please try again.',
   NETWORK: "Can't reach Parley. Check your connection and try again.",
   DISCONNECTED: 'The connection dropped before the server answered. Please try again.',

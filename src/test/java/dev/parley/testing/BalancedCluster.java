@@ -120,7 +120,9 @@ public final class BalancedCluster implements AutoCloseable {
           // The scripts' development CA and node certificates (event-bus mTLS), made once per build.
           "PARLEY_TLS_DIR", ROOT.resolve("target/cluster-tls").toString(),
           // A low PBKDF2 cost keeps sign-ups fast; the hashing code path is the production one.
-          "PARLEY_PASSWORD_ITERATIONS", "1000"));
+          "PARLEY_PASSWORD_ITERATIONS", "1000",
+          // Every test client is 127.0.0.1 (through nginx too): one address registers every user.
+          "PARLEY_REGISTRATIONS_PER_HOUR", "1000000"));
     } catch (IOException e) {
       database.close();
       throw new IllegalStateException(e);
@@ -160,6 +162,24 @@ public final class BalancedCluster implements AutoCloseable {
   public Member nodeWithId(String nodeId) {
     return nodes().stream().filter(Member::isAlive).filter(node -> node.nodeId().equals(nodeId)).findFirst()
         .orElseThrow(() -> new IllegalStateException("no live node has id " + nodeId + " among " + nodes()));
+  }
+
+  /** {@code scripts/cluster.sh down} then {@code up} again, same run directory and database. */
+  public void restart() {
+    int nodes = nodes().size();
+    if (script("down") != 0) {
+      throw new IllegalStateException("scripts/cluster.sh down failed");
+    }
+    int code = script("up", Integer.toString(nodes));
+    members = readPids();
+    if (code != 0) {
+      throw new IllegalStateException("scripts/cluster.sh up " + nodes + " exited with " + code);
+    }
+  }
+
+  /** The run directory cluster.sh was given ({@code PARLEY_RUN_DIR}). */
+  public Path runDir() {
+    return runDir;
   }
 
   /** {@code scripts/cluster.sh down}, then drops the database; fails if a started process survived. */

@@ -49,6 +49,7 @@ public final class ProcessNode {
       env.put("PARLEY_DB_NAME", database);
       env.put("PARLEY_JWT_SECRET", TestCluster.JWT_SECRET);
       env.put("PARLEY_PASSWORD_ITERATIONS", "1000");
+      env.put("PARLEY_REGISTRATIONS_PER_HOUR", "1000000");
       env.put("PARLEY_CLUSTER", "true");
       env.put("PARLEY_CLUSTER_NAME", clusterName);
       env.put("PARLEY_CLUSTER_MEMBERS", String.join(",", members));

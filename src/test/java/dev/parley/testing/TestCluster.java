@@ -159,6 +159,8 @@ public final class TestCluster implements AutoCloseable {
     env.put("PARLEY_TOKEN_TTL_MINUTES", "60");
     // A low PBKDF2 cost keeps user set-up fast; the hashing code path is the production one.
     env.put("PARLEY_PASSWORD_ITERATIONS", "1000");
+    // Every test client is 127.0.0.1: one address registers hundreds of users per class.
+    env.put("PARLEY_REGISTRATIONS_PER_HOUR", "1000000");
     env.put("PARLEY_CLUSTER", "true");
     env.put("PARLEY_CLUSTER_HOST", "127.0.0.1");
     env.put("PARLEY_CLUSTER_PORT", Integer.toString(clusterPort));
