@@ -23,11 +23,16 @@ import java.util.function.LongSupplier;
  *       spread over many addresses slows down but cannot lock the owner out.</li>
  * </ul>
  * Parallel guessing: the counts are read when an attempt starts, so attempts running at once all
- * see the same count. {@link AttemptGate} lets at most {@code loginInFlight} attempts per pair and
- * per address be checked at once on a node (the rest wait their turn, then read the count
- * afresh), so a burst overshoots a limit by at most {@code loginInFlight - 1} per node.
+ * see the same count. {@link AttemptGate} lets at most {@code loginInFlight} attempts per pair
+ * (and 16 times that per address, which many people behind one NAT share) be checked at once on
+ * a node; the rest wait their turn, then read the count afresh. So a burst overshoots the pair
+ * limit by at most {@code loginInFlight - 1} per node, and the address limit by at most
+ * {@code 16 x loginInFlight - 1} per node.
  */
 public final class LoginThrottle {
+
+  /** An address's in-flight allowance, as a multiple of a pair's. */
+  static final int ADDRESS_IN_FLIGHT_FACTOR = 16;
 
   /** Where failures are counted; PostgreSQL in production ({@code store/LoginFailures}). */
   public interface FailureCounts {
@@ -132,7 +137,9 @@ public final class LoginThrottle {
   public Future<Attempt> begin(String username, String address) {
     String user = username.toLowerCase(Locale.ROOT);
     Keys keys = new Keys("pair:" + user + "@" + address, "addr:" + address, "user:" + user);
-    return gate.enter(List.of(keys.pair(), keys.address()), wakeUp).compose(permit -> {
+    List<AttemptGate.Key> slots = List.of(new AttemptGate.Key(keys.pair(), config.loginInFlight()),
+        new AttemptGate.Key(keys.address(), config.loginInFlight() * ADDRESS_IN_FLIGHT_FACTOR));
+    return gate.enter(slots, wakeUp).compose(permit -> {
       long window = windowStart();
       return counts.counts(keys.all(), window)
           .compose(found -> {

@@ -44,8 +44,9 @@ public record AppConfig(HttpConfig http, DbConfig db, AuthConfig auth, ClusterCo
    *                                a window, from any addresses; doubles per further failure (default 250 ms)
    * @param loginDelayMax           the cap on that delay (default 4 s): a delay, never a refusal, so nobody
    *                                can lock an account's owner out
-   * @param loginInFlight           sign-in attempts per key checked at once on a node; the rest wait their
-   *                                turn (default 4), which bounds parallel guessing past the limits
+   * @param loginInFlight           sign-in attempts per (username, address) checked at once on a node, and
+   *                                16 times that per address; the rest wait their turn (default 4), which
+   *                                bounds parallel guessing past the limits
    * @param registrationsPerHour    accounts one client address may create per hour (default 20)
    * @param hashQueueLimit          password hashes queued or running per node before registration and
    *                                sign-in answer 503 (default 64): a flood of sign-ups cannot starve logins

@@ -38,8 +38,6 @@ public final class ApiRouter {
   static final String USER_ID = "parley.userId";
   static final String SESSION_ID = "parley.sessionId";
   private static final Logger LOG = LoggerFactory.getLogger(ApiRouter.class);
-  /** Sign-in attempts that may wait for a slot, per key, before more are refused outright. */
-  private static final int MAX_WAITING_ATTEMPTS = 64;
   private static final long MAX_BODY_BYTES = 64 * 1024;
   private static final String CSP =
       "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:; style-src 'self'; "
@@ -165,7 +163,7 @@ public final class ApiRouter {
   private static LoginThrottle loginThrottle(Vertx vertx, Services services) {
     AppConfig.AuthConfig auth = services.config().auth();
     LocalMap<String, AttemptGate> shared = vertx.sharedData().getLocalMap("parley.auth.attemptGate");
-    AttemptGate fresh = new AttemptGate(auth.loginInFlight(), MAX_WAITING_ATTEMPTS);
+    AttemptGate fresh = new AttemptGate();
     AttemptGate existing = shared.putIfAbsent("gate", fresh);
     if (existing == null) {
       sweepExpiredCounters(vertx, services.loginFailures(), auth);

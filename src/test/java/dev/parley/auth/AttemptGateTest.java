@@ -13,10 +13,11 @@ import org.junit.jupiter.api.Test;
 /** The per-key in-flight bound: admission, waiting in order, release, and the waiting cap. */
 class AttemptGateTest {
 
-  private final AttemptGate gate = new AttemptGate(2, 3);
+  private final AttemptGate gate = new AttemptGate();
 
+  /** Each key with 2 slots, so up to 32 may wait under it. */
   private Future<AttemptGate.Permit> enter(String... keys) {
-    return gate.enter(List.of(keys), Runnable::run);
+    return gate.enter(java.util.Arrays.stream(keys).map(key -> new AttemptGate.Key(key, 2)).toList(), Runnable::run);
   }
 
   @Test
@@ -59,7 +60,7 @@ class AttemptGateTest {
     enter("k");
     enter("k");
     List<Future<AttemptGate.Permit>> waiting = new ArrayList<>();
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < 2 * AttemptGate.WAITING_PER_SLOT; i++) {
       waiting.add(enter("k"));
     }
     Future<AttemptGate.Permit> refused = enter("k");
@@ -67,6 +68,16 @@ class AttemptGateTest {
     assertEquals(dev.parley.protocol.ErrorCode.RATE_LIMITED,
         ((dev.parley.protocol.ChatException) refused.cause()).code());
     assertTrue(waiting.stream().noneMatch(Future::isComplete));
+  }
+
+  @Test
+  @DisplayName("each key has its own allowance: a wide key admits more than a narrow one")
+  void perKeyAllowance() {
+    for (int i = 0; i < 5; i++) {
+      assertTrue(gate.enter(List.of(new AttemptGate.Key("wide", 5)), Runnable::run).succeeded());
+    }
+    assertFalse(gate.enter(List.of(new AttemptGate.Key("wide", 5)), Runnable::run).isComplete());
+    assertEquals(5, gate.running("wide"));
   }
 
   @Test

@@ -30,7 +30,7 @@ class LoginThrottleTest {
   private long now = 1_000_000_000_000L;
   private final Map<String, long[]> table = new HashMap<>();
   private final List<Long> delays = new ArrayList<>();
-  private final AttemptGate gate = new AttemptGate(AUTH.loginInFlight(), 64);
+  private final AttemptGate gate = new AttemptGate();
 
   private final LoginThrottle.FailureCounts counts = new LoginThrottle.FailureCounts() {
     @Override
@@ -159,6 +159,18 @@ class LoginThrottleTest {
     }
     assertTrue(admitted >= 10 && admitted <= 10 + AUTH.loginInFlight() - 1, admitted + " admitted");
     assertEquals(30 - admitted, guesses.stream().filter(Future::failed).count());
+  }
+
+  @Test
+  @DisplayName("many users behind one address signing in at once are admitted 16 x 4 at a time, none refused")
+  void sharedAddress() {
+    List<Future<LoginThrottle.Attempt>> signIns = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      signIns.add(begin("user" + i, "10.0.0.1"));
+    }
+    assertEquals(64, signIns.stream().filter(Future::succeeded).count());
+    assertFalse(signIns.stream().anyMatch(Future::failed));
+    signIns.forEach(signIn -> signIn.result().succeeded());
   }
 
   @Test
