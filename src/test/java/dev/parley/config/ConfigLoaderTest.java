@@ -70,6 +70,8 @@ class ConfigLoaderTest {
     assertEquals(8080, config.http().port());
     assertEquals(List.of("127.0.0.1:5701", "127.0.0.1:5702", "127.0.0.1:5703"), config.cluster().members());
     assertEquals(Duration.ofSeconds(120), config.chat().recallWindow());
+    assertEquals(600_000, config.auth().passwordIterations(), "OWASP's PBKDF2-HMAC-SHA256 figure");
+    assertEquals(List.of(), config.http().trustedProxies(), "no proxy is trusted unless configured");
   }
 
   @Test

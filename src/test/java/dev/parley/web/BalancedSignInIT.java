@@ -72,6 +72,17 @@ class BalancedSignInIT {
   }
 
   @Test
+  @DisplayName("nginx does not announce its version")
+  void noServerVersion() {
+    RawHttp.Reply page = RawHttp.exchange("127.0.0.1", cluster.lbPort(),
+        "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+    assertEquals(200, page.status());
+    assertEquals("nginx", page.headers().get("server"), "no version after the name");
+    RawHttp.Reply refused = RawHttp.exchange("127.0.0.1", cluster.lbPort(), "BREW / HTTP/1.1\r\n\r\n");
+    assertTrue(!refused.body().matches("(?s).*nginx/[0-9].*"), "nginx's own error page names no version: " + refused);
+  }
+
+  @Test
   @DisplayName("cluster.sh makes a random token key once (mode 600) and reuses it: a token survives down and up")
   void keyPerRunDirectory() throws Exception {
     Path key = cluster.runDir().resolve("jwt-secret");
