@@ -25,9 +25,10 @@ import java.util.function.LongSupplier;
  * Parallel guessing: the counts are read when an attempt starts, so attempts running at once all
  * see the same count. {@link AttemptGate} lets at most {@code loginInFlight} attempts per pair
  * (and 16 times that per address, which many people behind one NAT share) be checked at once on
- * a node; the rest wait their turn, then read the count afresh. So a burst overshoots the pair
- * limit by at most {@code loginInFlight - 1} per node, and the address limit by at most
- * {@code 16 x loginInFlight - 1} per node.
+ * a node; the rest wait their turn, then read the count afresh, and an attempt gives its slot
+ * back only once its failure is stored. So a burst over N nodes overshoots the pair limit by at
+ * most {@code N x loginInFlight - 1} checks, and the address limit by at most
+ * {@code N x 16 x loginInFlight - 1}.
  */
 public final class LoginThrottle {
 

@@ -1,14 +1,15 @@
 package dev.parley.auth;
 
+import dev.parley.protocol.ChatException;
+import dev.parley.protocol.ErrorCode;
 import io.vertx.core.Future;
 import io.vertx.core.WorkerExecutor;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
-import dev.parley.protocol.ChatException;
-import dev.parley.protocol.ErrorCode;
 import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.PBEKeySpec;
 
@@ -83,7 +84,7 @@ public final class PasswordHasher {
     }
   }
 
-  private <T> Future<T> bounded(int limit, java.util.concurrent.Callable<T> job) {
+  private <T> Future<T> bounded(int limit, Callable<T> job) {
     if (pending.incrementAndGet() > limit) {
       pending.decrementAndGet();
       return Future.failedFuture(new ChatException(ErrorCode.UNAVAILABLE,

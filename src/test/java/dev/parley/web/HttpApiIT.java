@@ -311,7 +311,7 @@ class HttpApiIT {
     }
 
     @Test
-    @DisplayName("30 wrong passwords for one username sent at once over both nodes get at most 10 + 2 x (4 - 1) checked; the rest are 429")
+    @DisplayName("30 wrong passwords for one username sent at once over both nodes get at most 10 + 2 x 4 - 1 checked; the rest are 429")
     void throttledUnderConcurrency() {
       for (int attempt = 0; attempt < 2; attempt++) {
         long window = System.currentTimeMillis() / 60_000;
@@ -329,9 +329,10 @@ class HttpApiIT {
         long checked = statuses.stream().filter(status -> status == 401).count();
         assertEquals(30, checked + statuses.stream().filter(status -> status == 429).count(), statuses.toString());
         // Failures count once checked (an attempt in progress is not one); each node lets at most
-        // 4 attempts per key be checked at once, so a burst overshoots the 10 by at most 3 per node.
-        assertTrue(checked >= 10 && checked <= 16, checked + " guesses were checked against the password, over "
-            + "the allowance of 10 + 2 x 3 in flight: " + statuses);
+        // 4 attempts per key be checked at once, and the one that stores the 10th failure holds its
+        // slot until then: at most 2 x 4 - 1 others can have read a count below 10.
+        assertTrue(checked >= 10 && checked <= 17, checked + " guesses were checked against the password, over "
+            + "the allowance of 10 + 2 x 4 - 1 in flight: " + statuses);
         return;
       }
       fail("two runs in a row crossed a minute boundary");
