@@ -7,10 +7,10 @@
 #   PARLEY_BENCH_NODES=1 bench/run.sh ...     one node instead of two
 #   PARLEY_CLUSTER_TLS=off bench/run.sh ...   a plain-TCP event bus (cluster.sh's default is mutual TLS)
 #
-# The per-connection rate limit is raised for the run (PARLEY_RATE_PER_SECOND) because each
-# load connection sends far faster than a person, and the per-address sign-up limit
-# (PARLEY_REGISTRATIONS_PER_HOUR) because every load user registers from 127.0.0.1; everything
-# else is the shipped default.
+# The per-connection and per-user rate limits are raised for the run (PARLEY_RATE_PER_SECOND,
+# PARLEY_USER_SENDS_PER_SECOND) because each load connection sends far faster than a person, and
+# the per-address sign-up limit (PARLEY_REGISTRATIONS_PER_HOUR) because every load user registers
+# from 127.0.0.1; everything else is the shipped default.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 . "$ROOT/scripts/lib.sh"
@@ -25,6 +25,7 @@ psql -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -d postgres -qc "DROP DATABASE IF
 export PARLEY_RUN_DIR=$ROOT/run/bench PARLEY_DB_NAME=$DB PARLEY_LB_PORT=18180 PARLEY_NODE_PORT_BASE=18181 \
        PARLEY_CLUSTER_PORT_BASE=15901 PARLEY_METRICS_PORT_BASE=18191 PARLEY_CLUSTER_NAME=parley-bench-$$ \
        PARLEY_RATE_PER_SECOND=1000000 PARLEY_RATE_BURST=1000000 PARLEY_PASSWORD_ITERATIONS=1000 \
+       PARLEY_USER_SENDS_PER_SECOND=1000000 PARLEY_USER_SEND_BURST=1000000 \
        PARLEY_REGISTRATIONS_PER_HOUR=1000000
 NODES=${PARLEY_BENCH_NODES:-2}
 trap '"$ROOT/scripts/cluster.sh" down' EXIT

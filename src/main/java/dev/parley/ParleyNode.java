@@ -15,6 +15,7 @@ import dev.parley.ops.NodeMetrics;
 import dev.parley.ops.NodeOperations;
 import dev.parley.presence.PresenceTracker;
 import dev.parley.session.SessionVerticle;
+import dev.parley.session.UserConnections;
 import dev.parley.store.Database;
 import dev.parley.store.StoreVerticle;
 import io.vertx.core.DeploymentOptions;
@@ -114,6 +115,9 @@ public final class ParleyNode {
       PresenceTracker presence = new PresenceTracker(pool, new Fanout(vertx.eventBus()), nodeId);
       PasswordHasher hasher = new PasswordHasher(crypto, config.auth().passwordIterations(), config.auth().hashQueueLimit());
       int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
+      var userConnections = new UserConnections(config.chat().maxConnectionsPerUser(),
+          config.chat().userSendsPerSecond(), config.chat().userSendBurst(),
+          () -> hz == null ? 1 : hz.getCluster().getMembers().size());
       Lifecycle lifecycle = new Lifecycle();
       var operations = new NodeOperations(lifecycle, metrics,
           new HealthProbes(vertx, lifecycle, pool, clusterHealthy, nodeId));
@@ -123,7 +127,8 @@ public final class ParleyNode {
           .compose(storeId -> {
             store[0] = storeId;
             return vertx.deployVerticle(
-                () -> new SessionVerticle(config, pool, nodeId, hasher, presence, clusterHealthy, operations),
+                () -> new SessionVerticle(config, pool, nodeId, hasher, presence, clusterHealthy, operations,
+                    userConnections),
                 new DeploymentOptions().setInstances(instances));
           })
           .compose(sessions -> startManagement(vertx, config.ops(), metrics).map(port -> {

@@ -104,9 +104,15 @@ public record AppConfig(HttpConfig http, DbConfig db, AuthConfig auth, ClusterCo
    * @param summaryMembers  members listed in a conversation summary (default 100); the rest are paged
    *                        through {@code GET /conversations/{id}/members}, so a 1000-member group does
    *                        not make every sync ack and conversation list carry 1000 entries
+   * @param userSendsPerSecond    per-user send rate across all their connections in the cluster (default 60/s:
+   *                              three devices at the per-connection rate); each node grants its share
+   * @param userSendBurst         per-user burst, shared likewise (default 120)
+   * @param maxConnectionsPerUser open WebSocket connections per user on one node (default 20); one more is
+   *                              closed with 4429 at auth
    */
   public record ChatConfig(Duration recallWindow, int ratePerSecond, int rateBurst, int syncPageSize, int appendBatchSize,
-                           int groupsPerHour, int summaryMembers) {}
+                           int groupsPerHour, int summaryMembers, int userSendsPerSecond, int userSendBurst,
+                           int maxConnectionsPerUser) {}
 
   /**
    * @param metricsHost     interface of the management server ({@code GET /metrics}); loopback by default

@@ -131,7 +131,10 @@ public final class ConfigLoader {
         integer("chat.syncPageSize", "PARLEY_SYNC_PAGE_SIZE", 500, 1, 10_000),
         integer("chat.appendBatchSize", "PARLEY_APPEND_BATCH_SIZE", 512, 1, 10_000),
         integer("chat.groupsPerHour", "PARLEY_GROUPS_PER_HOUR", 20, 1, 1_000_000),
-        integer("chat.summaryMembers", "PARLEY_SUMMARY_MEMBERS", 100, 2, 1000));
+        integer("chat.summaryMembers", "PARLEY_SUMMARY_MEMBERS", 100, 2, 1000),
+        integer("chat.userSendsPerSecond", "PARLEY_USER_SENDS_PER_SECOND", 60, 1, 1_000_000),
+        integer("chat.userSendBurst", "PARLEY_USER_SEND_BURST", 120, 1, 1_000_000),
+        integer("chat.maxConnectionsPerUser", "PARLEY_MAX_CONNECTIONS_PER_USER", 20, 1, 100_000));
     var ops = new AppConfig.OpsConfig(
         string("ops.metricsHost", "PARLEY_METRICS_HOST", "127.0.0.1"),
         integer("ops.metricsPort", "PARLEY_METRICS_PORT", 9464, 0, 65535),

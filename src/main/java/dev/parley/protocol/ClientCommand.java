@@ -8,8 +8,13 @@ public sealed interface ClientCommand {
   /** The client-chosen id echoed in the single ack or error that answers this command. */
   String id();
 
-  /** Whether this command draws on the connection's rate-limit bucket (PROTOCOL 3.6). */
-  default boolean rateLimited() {
+  /**
+   * Whether later commands may start before this one's reply: only a send, which holds the line
+   * until it is queued at the store (the store keeps a connection's sends in order). Every other
+   * command waits until the replies of all earlier commands are in, so it sees their effects
+   * (PROTOCOL 3: a history right behind a send sees the message).
+   */
+  default boolean pipelined() {
     return false;
   }
 
@@ -30,29 +35,19 @@ public sealed interface ClientCommand {
    */
   record Send(String id, Long conversationId, Long to, String clientMsgId, String text) implements ClientCommand {
     @Override
-    public boolean rateLimited() {
+    public boolean pipelined() {
       return true;
     }
   }
 
   /** @param messageId the caller's own message to withdraw */
-  record Recall(String id, long messageId) implements ClientCommand {
-    @Override
-    public boolean rateLimited() {
-      return true;
-    }
-  }
+  record Recall(String id, long messageId) implements ClientCommand {}
 
   /**
    * @param messageId any member's message in a group the caller owns or administers
    * @param reason    optional text shown in the placeholder
    */
-  record Revoke(String id, long messageId, String reason) implements ClientCommand {
-    @Override
-    public boolean rateLimited() {
-      return true;
-    }
-  }
+  record Revoke(String id, long messageId, String reason) implements ClientCommand {}
 
   /** @param seq the highest seq the user has seen; clamped to the conversation's lastSeq */
   record Read(String id, long conversationId, long seq) implements ClientCommand {}
@@ -67,12 +62,10 @@ public sealed interface ClientCommand {
    */
   record History(String id, long conversationId, Long beforeSeq, Long afterSeq, int limit) implements ClientCommand {}
 
-  record Typing(String id, long conversationId) implements ClientCommand {
-    @Override
-    public boolean rateLimited() {
-      return true;
-    }
-  }
+  record Typing(String id, long conversationId) implements ClientCommand {}
+
+  /** @param active whether the app is in the foreground on this device (PROTOCOL 3.1.5) */
+  record State(String id, boolean active) implements ClientCommand {}
 
   record Ping(String id) implements ClientCommand {}
 }

@@ -52,6 +52,7 @@ public final class CommandParser {
       }
       case "history" -> parseHistory(id, frame);
       case "typing" -> new ClientCommand.Typing(id, requiredId(frame, "conversationId"));
+      case "state" -> new ClientCommand.State(id, requiredBoolean(frame, "active"));
       case "ping" -> new ClientCommand.Ping(id);
       default -> throw ChatException.badRequest("unknown type '" + truncate(type) + "'");
     };
@@ -149,6 +150,17 @@ public final class CommandParser {
       throw ChatException.badRequest(field + " must be a string");
     }
     return node.asText();
+  }
+
+  private static boolean requiredBoolean(JsonNode frame, String field) {
+    JsonNode node = frame.get(field);
+    if (node == null || node.isNull()) {
+      throw ChatException.badRequest(field + " is required");
+    }
+    if (!node.isBoolean()) {
+      throw ChatException.badRequest(field + " must be true or false");
+    }
+    return node.booleanValue();
   }
 
   private static long requiredId(JsonNode frame, String field) {

@@ -2,10 +2,9 @@ package dev.parley.protocol;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
-import java.util.List;
 
 /**
- * Server-to-client event frames of PROTOCOL 3.3. Each record is the frame itself: its first
+ * Server-to-client event frames of PROTOCOL 3.3 (and the error reply). Each record is the frame itself: its first
  * component is {@code type}, and it is encoded once per event, whoever receives it.
  */
 public final class Events {
@@ -27,7 +26,7 @@ public final class Events {
    */
   @JsonInclude(JsonInclude.Include.ALWAYS)
   public record Message(String type, long conversationId, long seq, long messageId, long senderId,
-                        String clientMsgId, String text, long ts, String status) {
+                        String clientMsgId, String text, long ts, String status) implements LogEvent {
     public Message(long conversationId, long seq, long messageId, long senderId, String clientMsgId,
                    String text, long ts, String status) {
       this("message", conversationId, seq, messageId, senderId, clientMsgId, text, ts, status);
@@ -49,7 +48,7 @@ public final class Events {
    */
   @JsonInclude(JsonInclude.Include.ALWAYS)
   public record Recall(String type, long conversationId, long seq, long messageId, long targetSeq, long by,
-                       String mode, String reason, long ts) {
+                       String mode, String reason, long ts) implements LogEvent {
     public Recall(long conversationId, long seq, long messageId, long targetSeq, long by, String mode,
                   String reason, long ts) {
       this("recall", conversationId, seq, messageId, targetSeq, by, mode, reason, ts);
@@ -65,7 +64,8 @@ public final class Events {
    * @param unread         unread left in the conversation
    * @param totalUnread    unread left across all conversations
    */
-  public record Read(String type, long conversationId, long lastReadSeq, long unread, long totalUnread) {
+  public record Read(String type, long conversationId, long lastReadSeq, long unread, long totalUnread)
+      implements ServerFrame.Event {
     public Read(long conversationId, long lastReadSeq, long unread, long totalUnread) {
       this("read", conversationId, lastReadSeq, unread, totalUnread);
     }
@@ -79,7 +79,7 @@ public final class Events {
    * @param userId         the reader
    * @param lastReadSeq    the reader's new marker
    */
-  public record Receipt(String type, long conversationId, long userId, long lastReadSeq) {
+  public record Receipt(String type, long conversationId, long userId, long lastReadSeq) implements ServerFrame.Event {
     public Receipt(long conversationId, long userId, long lastReadSeq) {
       this("receipt", conversationId, userId, lastReadSeq);
     }
@@ -93,7 +93,7 @@ public final class Events {
    * @param unread         the new count there
    * @param totalUnread    the new total
    */
-  public record Unread(String type, long conversationId, long unread, long totalUnread) {
+  public record Unread(String type, long conversationId, long unread, long totalUnread) implements ServerFrame.Event {
     public Unread(long conversationId, long unread, long totalUnread) {
       this("unread", conversationId, unread, totalUnread);
     }
@@ -105,7 +105,7 @@ public final class Events {
    * @param type         always "conversation"
    * @param conversation the summary, as the recipient sees it
    */
-  public record ConversationChanged(String type, Object conversation) {
+  public record ConversationChanged(String type, Object conversation) implements ServerFrame.Event {
     public ConversationChanged(Object conversation) {
       this("conversation", conversation);
     }
@@ -117,7 +117,7 @@ public final class Events {
    * @param type           always "left"
    * @param conversationId the conversation
    */
-  public record Left(String type, long conversationId) {
+  public record Left(String type, long conversationId) implements ServerFrame.Event {
     public Left(long conversationId) {
       this("left", conversationId);
     }
@@ -132,7 +132,7 @@ public final class Events {
    * @param lastSeen epoch millis when the last device left; null while online
    */
   @JsonInclude(JsonInclude.Include.ALWAYS)
-  public record Presence(String type, long userId, boolean online, Long lastSeen) {
+  public record Presence(String type, long userId, boolean online, Long lastSeen) implements ServerFrame.Event {
     public Presence(long userId, boolean online, Long lastSeen) {
       this("presence", userId, online, lastSeen);
     }
@@ -145,7 +145,7 @@ public final class Events {
    * @param conversationId where
    * @param userId         who
    */
-  public record Typing(String type, long conversationId, long userId) {
+  public record Typing(String type, long conversationId, long userId) implements ServerFrame.Event {
     public Typing(long conversationId, long userId) {
       this("typing", conversationId, userId);
     }
@@ -162,12 +162,11 @@ public final class Events {
    */
   @JsonPropertyOrder({"type", "id", "code", "message", "retryAfterMs"})
   public record Error(String type, @JsonInclude(JsonInclude.Include.ALWAYS) String id, ErrorCode code,
-                      String message, @JsonInclude(JsonInclude.Include.NON_NULL) Long retryAfterMs) {
+                      String message, @JsonInclude(JsonInclude.Include.NON_NULL) Long retryAfterMs)
+      implements ServerFrame {
     public Error(String id, ChatException e) {
       this("error", id, e.code(), e.getMessage(), e.retryAfterMs());
     }
   }
 
-  /** One page of history events; used by both the WebSocket history ack and sync. */
-  public record Page(List<Object> events, boolean hasMore) {}
 }

@@ -18,7 +18,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record MemberEvent(String type, long conversationId, long seq, long userId, String action, String role,
-                          long by, long ts) {
+                          long by, long ts) implements LogEvent {
 
   public static final String ADDED = "added";
   public static final String REMOVED = "removed";

@@ -10,7 +10,7 @@ package dev.parley.protocol;
  * @param by             who renamed it
  * @param ts             server epoch millis at commit
  */
-public record TitleEvent(String type, long conversationId, long seq, String title, long by, long ts) {
+public record TitleEvent(String type, long conversationId, long seq, String title, long by, long ts) implements LogEvent {
 
   public TitleEvent(long conversationId, long seq, String title, long by, long ts) {
     this("title", conversationId, seq, title, by, ts);

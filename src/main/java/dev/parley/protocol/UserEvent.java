@@ -8,7 +8,7 @@ package dev.parley.protocol;
  * @param userId      whose name changed
  * @param displayName the new name
  */
-public record UserEvent(String type, long userId, String displayName) {
+public record UserEvent(String type, long userId, String displayName) implements ServerFrame.Event {
 
   public UserEvent(long userId, String displayName) {
     this("user", userId, displayName);

@@ -7,13 +7,12 @@ import io.vertx.core.Future;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.MessageConsumer;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
  * Ends the sockets of signed-out sessions (PROTOCOL 2.1, 3.7): consumes the cluster-wide
  * {@link SignedOut} on each {@link SessionVerticle} instance and closes that instance's matching
- * connections with 4403. Event-loop confined, like the registry it reads.
+ * connections with 4403, each after the replies of the commands it accepted. Event-loop confined, like the registry it reads.
  */
 final class SignOutListener {
 
@@ -24,12 +23,13 @@ final class SignOutListener {
    */
   private static final long REMEMBER_NANOS = 30_000_000_000L;
 
-  private final SessionRegistry registry;
+
+  private final ConnectionRegistry registry;
   /** Recently signed-out session ids and when they were signed out (System.nanoTime). */
   private final Map<String, Long> recent = new HashMap<>();
   private MessageConsumer<SignedOut> consumer;
 
-  SignOutListener(SessionRegistry registry) {
+  SignOutListener(ConnectionRegistry registry) {
     this.registry = registry;
   }
 
@@ -42,16 +42,10 @@ final class SignOutListener {
     long now = System.nanoTime();
     recent.values().removeIf(at -> now - at > REMEMBER_NANOS);
     signedOut.sessionIds().forEach(id -> recent.put(id, now));
-    List<Session> sessions = registry.of(signedOut.userId());
-    if (sessions == null) {
-      return;
-    }
-    // A copy: closing removes the connection from the registry.
-    for (Session session : List.copyOf(sessions)) {
-      if (signedOut.everyConnection() || signedOut.sessionIds().contains(session.sessionId())) {
-        session.close(CloseCode.REVOKED, signedOut.everyConnection() ? "disconnected by the server" : "signed out");
-      }
-    }
+    // Replies of what the connections accepted go out first, within PROTOCOL 2.1's 2 s.
+    registry.closeMatching(connection -> connection.userId() == signedOut.userId()
+            && (signedOut.everyConnection() || signedOut.sessionIds().contains(connection.claims().sessionId())),
+        CloseCode.REVOKED, signedOut.everyConnection() ? "disconnected by the server" : "signed out");
   }
 
   /** Whether this session was signed out within the last 30 s (see {@link #REMEMBER_NANOS}). */

@@ -1,6 +1,7 @@
 package dev.parley.store;
 
 import dev.parley.protocol.ChatException;
+import dev.parley.protocol.LogEvent;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -50,7 +51,7 @@ public final class EventLog {
    * @param hasMore whether more follow the last one
    * @param lastSeq the conversation's lastSeq in the same snapshot
    */
-  public record SyncPage(List<Object> events, boolean hasMore, long lastSeq) {}
+  public record SyncPage(List<LogEvent> events, boolean hasMore, long lastSeq) {}
 
   private final Pool pool;
 
@@ -62,7 +63,7 @@ public final class EventLog {
    * A page of history, ascending by seq: the latest {@code limit}, or those just below
    * {@code before}, or just above {@code after}. NOT_FOUND for a non-member.
    */
-  public Future<List<Object>> history(long conversationId, long userId, Long before, Long after, int limit,
+  public Future<List<LogEvent>> history(long conversationId, long userId, Long before, Long after, int limit,
                                       boolean messagesOnly) {
     String sql = before != null ? BEFORE : after != null ? AFTER : LATEST;
     Tuple args = Tuple.of(conversationId, userId, limit, messagesOnly);
@@ -70,7 +71,7 @@ public final class EventLog {
       args.addLong(before != null ? before : after);
     }
     return pool.preparedQuery(sql).execute(args).compose(rows -> {
-      List<Object> events = new ArrayList<>(rows.size());
+      List<LogEvent> events = new ArrayList<>(rows.size());
       rows.forEach(row -> events.add(EventRows.toEvent(row)));
       if (after == null) {
         Collections.reverse(events);
@@ -89,9 +90,9 @@ public final class EventLog {
   }
 
   /** Events with {@code after < seq < before}, ascending, at most {@code limit}; empty for a non-member. */
-  public Future<List<Object>> range(long conversationId, long userId, long after, long before, int limit) {
+  public Future<List<LogEvent>> range(long conversationId, long userId, long after, long before, int limit) {
     return pool.preparedQuery(RANGE).execute(Tuple.of(conversationId, userId, after, before, limit)).map(rows -> {
-      List<Object> events = new ArrayList<>(rows.size());
+      List<LogEvent> events = new ArrayList<>(rows.size());
       rows.forEach(row -> events.add(EventRows.toEvent(row)));
       return events;
     });
@@ -105,12 +106,12 @@ public final class EventLog {
     Long[] ids = since.keySet().toArray(Long[]::new);
     Long[] cursors = since.values().toArray(Long[]::new);
     return pool.preparedQuery(SYNC).execute(Tuple.of(ids, cursors, userId, pageSize + 1)).map(rows -> {
-      Map<Long, List<Object>> events = new LinkedHashMap<>();
+      Map<Long, List<LogEvent>> events = new LinkedHashMap<>();
       Map<Long, Long> lastSeqs = new HashMap<>();
       for (Row row : rows) {
         long id = row.getLong("cid");
         lastSeqs.put(id, row.getLong("conversation_last_seq"));
-        List<Object> list = events.computeIfAbsent(id, k -> new ArrayList<>());
+        List<LogEvent> list = events.computeIfAbsent(id, k -> new ArrayList<>());
         if (row.getLong("seq") != null) {
           list.add(EventRows.toEvent(row));
         }

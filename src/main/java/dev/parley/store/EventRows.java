@@ -3,6 +3,7 @@ package dev.parley.store;
 import dev.parley.protocol.Events;
 import dev.parley.protocol.MemberEvent;
 import dev.parley.protocol.TitleEvent;
+import dev.parley.protocol.LogEvent;
 import io.vertx.sqlclient.Row;
 
 /** Maps rows of the {@code events} table (selected with {@link #COLUMNS}) to their wire records. */
@@ -14,15 +15,15 @@ final class EventRows {
 
   private EventRows() {}
 
-  /** Every stored kind; an unknown one is a bug (a migration this code does not know), not a message. */
-  static Object toEvent(Row row) {
+  /** The row as its stored kind; a kind this code does not know is a bug, not a message. */
+  static LogEvent toEvent(Row row) {
     String kind = row.getString("kind");
     return switch (kind) {
       case "message" -> toMessage(row);
       case "recall" -> toRecall(row);
       case "member" -> toMember(row);
       case "title" -> toTitle(row);
-      default -> throw new IllegalStateException("unknown event kind " + kind);
+      default -> throw new IllegalStateException("unknown event kind '" + kind + "'");
     };
   }
 

@@ -8,6 +8,7 @@ import dev.parley.bus.Fanout;
 import dev.parley.bus.MessageAppended;
 import dev.parley.bus.MessageWithdrawn;
 import dev.parley.bus.WithdrawMessage;
+import dev.parley.chat.GroupPolicy;
 import dev.parley.config.AppConfig;
 import dev.parley.ops.NodeMetrics;
 import dev.parley.protocol.ChatException;
@@ -44,7 +45,6 @@ public final class StoreVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(StoreVerticle.class);
   private static final String APPEND = "SELECT * FROM append_messages($1, $2, $3, $4)";
-  private static final String WITHDRAW = "SELECT * FROM withdraw_message($1, $2, $3, $4, $5)";
   /** Unique violation (a concurrent duplicate send on another node), deadlock, serialization failure. */
   private static final Set<String> RETRYABLE = Set.of("23505", "40P01", "40001");
   private static final int MAX_ATTEMPTS = 5;
@@ -55,6 +55,7 @@ public final class StoreVerticle extends VerticleBase {
   private final AppConfig.ChatConfig chat;
   private final ReadMarkers readMarkers;
   private final NodeMetrics metrics;
+  private final Withdrawals withdrawals;
   private final ArrayDeque<Pending> queue = new ArrayDeque<>();
   private Fanout fanout;
   private boolean flushing;
@@ -66,6 +67,7 @@ public final class StoreVerticle extends VerticleBase {
     this.chat = chat;
     this.readMarkers = new ReadMarkers(pool);
     this.metrics = metrics;
+    this.withdrawals = new Withdrawals(pool, chat.recallWindow());
   }
 
   @Override
@@ -110,10 +112,13 @@ public final class StoreVerticle extends VerticleBase {
       batch.add(queue.poll());
     }
     appendWithRetry(batch, 1)
-        .onSuccess(rows -> complete(batch, rows))
+        .map(rows -> {
+          complete(batch, rows);
+          return null;
+        })
         .onFailure(failure -> {
           LOG.error("append of {} messages failed", batch.size(), failure);
-          batch.forEach(p -> p.request().fail(ErrorCode.INTERNAL.ordinal(), "could not store the message; retry"));
+          batch.forEach(p -> p.request().fail(ErrorCode.INTERNAL.busCode(), "could not store the message; retry"));
         })
         .onComplete(done -> flush());
   }
@@ -149,11 +154,11 @@ public final class StoreVerticle extends VerticleBase {
     for (Row row : rows) {
       Pending pending = batch.get(row.getInteger("o_idx") - 1);
       AppendMessage command = pending.command();
-      switch (row.getString("o_outcome")) {
-        case "not_member" -> BusFailures.fail(pending.request(), ChatException.notFound("conversation"));
-        case "duplicate" -> pending.request().reply(new MessageAppended(row.getLong("o_conversation_id"),
+      switch (AppendOutcome.fromSql(row.getString("o_outcome"))) {
+        case NOT_MEMBER -> BusFailures.fail(pending.request(), ChatException.notFound("conversation"));
+        case DUPLICATE -> pending.request().reply(new MessageAppended(row.getLong("o_conversation_id"),
             row.getLong("o_message_id"), row.getLong("o_seq"), row.getLong("o_ts"), true));
-        default -> {
+        case APPENDED -> {
           long conversationId = row.getLong("o_conversation_id");
           Long[] members = row.getArrayOfLongs("o_members");
           if (members != null) {
@@ -176,36 +181,24 @@ public final class StoreVerticle extends VerticleBase {
 
   private void handleWithdraw(Message<WithdrawMessage> request) {
     WithdrawMessage command = request.body();
-    String mode = command.revoke() ? "revoke" : "recall";
-    pool.preparedQuery(WITHDRAW)
-        .execute(Tuple.of(command.messageId(), command.by(), mode, command.reason(), chat.recallWindow().toMillis()))
-        .map(rows -> rows.iterator().next())
-        .onSuccess(row -> answerWithdraw(request, row))
+    var mode = command.revoke() ? GroupPolicy.WithdrawMode.REVOKE : GroupPolicy.WithdrawMode.RECALL;
+    withdrawals.withdraw(command.messageId(), command.by(), mode, command.reason())
+        .onSuccess(withdrawn -> answerWithdraw(request, withdrawn))
         .onFailure(failure -> BusFailures.fail(request, failure));
   }
 
-  private void answerWithdraw(Message<WithdrawMessage> request, Row row) {
-    WithdrawMessage command = request.body();
-    switch (row.getString("o_outcome")) {
-      case "not_found" -> BusFailures.fail(request, ChatException.notFound("message"));
-      case "forbidden" -> BusFailures.fail(request, ChatException.forbidden(command.revoke()
-          ? "only a group's owner or admins may revoke a message"
-          : "only the sender may recall a message"));
-      case "expired" -> BusFailures.fail(request, new ChatException(ErrorCode.RECALL_WINDOW_EXPIRED,
-          "the recall window of " + chat.recallWindow().toSeconds() + " s has closed"));
-      case "existing" -> request.reply(new MessageWithdrawn(row.getLong("o_conversation_id"), row.getLong("o_seq")));
-      default -> {
-        long conversationId = row.getLong("o_conversation_id");
-        long seq = row.getLong("o_seq");
-        request.reply(new MessageWithdrawn(conversationId, seq));
-        var recall = new Events.Recall(conversationId, seq, command.messageId(), row.getLong("o_target_seq"),
-            command.by(), row.getString("o_mode"), row.getString("o_reason"), row.getLong("o_ts"));
-        fanout.publish(new Delivery(Delivery.Effect.LOG, conversationId, seq,
-            unbox(row.getArrayOfLongs("o_members")), command.connection(), Json.encode(recall)));
-        if (Boolean.TRUE.equals(row.getBoolean("o_was_normal"))) {
-          publishUnreadChanges(conversationId, row.getLong("o_target_sender"), row.getLong("o_target_seq"));
-        }
-      }
+  private void answerWithdraw(Message<WithdrawMessage> request, Withdrawals.Withdrawn withdrawn) {
+    long conversationId = withdrawn.conversationId();
+    request.reply(new MessageWithdrawn(conversationId, withdrawn.seq()));
+    if (!withdrawn.created()) {
+      return;
+    }
+    var recall = new Events.Recall(conversationId, withdrawn.seq(), withdrawn.messageId(), withdrawn.targetSeq(),
+        withdrawn.by(), withdrawn.mode(), withdrawn.reason(), withdrawn.ts());
+    fanout.publish(new Delivery(Delivery.Effect.LOG, conversationId, withdrawn.seq(), withdrawn.members(),
+        request.body().connection(), Json.encode(recall)));
+    if (withdrawn.wasNormal()) {
+      publishUnreadChanges(conversationId, withdrawn.targetSender(), withdrawn.targetSeq());
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.parley.web;
 
+import dev.parley.node.NodeServices;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.parley.bus.Delivery;
 import dev.parley.protocol.ChatException;
@@ -16,9 +17,9 @@ import java.util.Map;
  */
 final class AccountRoutes {
 
-  private final ApiRouter.Services services;
+  private final NodeServices services;
 
-  AccountRoutes(ApiRouter.Services services) {
+  AccountRoutes(NodeServices services) {
     this.services = services;
   }
 

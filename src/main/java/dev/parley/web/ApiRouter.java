@@ -2,21 +2,13 @@ package dev.parley.web;
 
 import dev.parley.auth.AttemptGate;
 import dev.parley.auth.LoginThrottle;
-import dev.parley.auth.PasswordHasher;
 import dev.parley.auth.SessionAuthenticator;
-import dev.parley.auth.SignOut;
-import dev.parley.bus.Fanout;
-import dev.parley.chat.GroupChanges;
-import dev.parley.store.SessionStore;
 import dev.parley.auth.TokenService;
-import dev.parley.chat.ConversationNotices;
 import dev.parley.config.AppConfig;
+import dev.parley.store.LoginFailures;
+import dev.parley.node.NodeServices;
 import dev.parley.protocol.ChatException;
 import dev.parley.protocol.ErrorCode;
-import dev.parley.store.ConversationStore;
-import dev.parley.store.EventLog;
-import dev.parley.store.LoginFailures;
-import dev.parley.store.UserStore;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -27,8 +19,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
-import io.vertx.sqlclient.Pool;
-import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,15 +33,9 @@ public final class ApiRouter {
       "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:; style-src 'self'; "
           + "object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
 
-  /** What the routes need; built once per verticle instance. */
-  public record Services(AppConfig config, String nodeId, Pool pool, TokenService tokens, PasswordHasher hasher,
-                         UserStore users, ConversationStore conversations, EventLog log, LoginFailures loginFailures,
-                         ConversationNotices notices, BooleanSupplier clusterHealthy, SessionStore sessions,
-                         SessionAuthenticator authenticator, SignOut signOut, GroupChanges groups, Fanout fanout) {}
-
   private ApiRouter() {}
 
-  public static Router create(Vertx vertx, Services services) {
+  public static Router create(Vertx vertx, NodeServices services) {
     Router router = Router.router(vertx);
     router.route().handler(ApiRouter::requireHost);
     // A request Vert.x Web refuses while matching routes (a bad %-escape in the query of a route
@@ -160,7 +144,7 @@ public final class ApiRouter {
    * by every instance through Vert.x's local map, so its in-flight bound is per node). The instance
    * that creates the gate also sweeps expired counter rows.
    */
-  private static LoginThrottle loginThrottle(Vertx vertx, Services services) {
+  private static LoginThrottle loginThrottle(Vertx vertx, NodeServices services) {
     AppConfig.AuthConfig auth = services.config().auth();
     LocalMap<String, AttemptGate> shared = vertx.sharedData().getLocalMap("parley.auth.attemptGate");
     AttemptGate fresh = new AttemptGate();
@@ -201,7 +185,7 @@ public final class ApiRouter {
         .onFailure(ctx::fail);
   }
 
-  private static void health(RoutingContext ctx, Services services) {
+  private static void health(RoutingContext ctx, NodeServices services) {
     Future<Boolean> db = services.pool().query("SELECT 1").execute().map(true).otherwise(false);
     db.onComplete(done -> {
       boolean dbUp = done.result();

@@ -1,5 +1,6 @@
 package dev.parley.web;
 
+import dev.parley.node.NodeServices;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.parley.chat.GroupCreationLimit;
 import dev.parley.chat.Role;
@@ -19,11 +20,11 @@ final class ConversationRoutes {
   /** Most members one {@code GET /conversations/{id}/members} page returns. */
   static final int MAX_MEMBER_PAGE = 500;
 
-  private final ApiRouter.Services services;
+  private final NodeServices services;
   private final ConversationStore conversations;
   private final GroupCreationLimit creationLimit;
 
-  ConversationRoutes(ApiRouter.Services services) {
+  ConversationRoutes(NodeServices services) {
     this.services = services;
     this.conversations = services.conversations();
     this.creationLimit = new GroupCreationLimit(services.config().chat().groupsPerHour());

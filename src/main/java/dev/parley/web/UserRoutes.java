@@ -1,5 +1,6 @@
 package dev.parley.web;
 
+import dev.parley.node.NodeServices;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.parley.auth.LoginThrottle;
 import dev.parley.auth.TokenService;
@@ -22,11 +23,11 @@ final class UserRoutes {
   /** Longer than any password anyone types; a longer one is a mistake or an attack on the hash. */
   private static final int MAX_LOGIN_PASSWORD = 1024;
 
-  private final ApiRouter.Services services;
+  private final NodeServices services;
   private final LoginThrottle throttle;
   private final ClientAddress clientAddress;
 
-  UserRoutes(ApiRouter.Services services, LoginThrottle throttle, ClientAddress clientAddress) {
+  UserRoutes(NodeServices services, LoginThrottle throttle, ClientAddress clientAddress) {
     this.services = services;
     this.throttle = throttle;
     this.clientAddress = clientAddress;

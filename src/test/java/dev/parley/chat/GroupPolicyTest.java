@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.parley.protocol.ChatException;
 import dev.parley.protocol.ErrorCode;
+import java.time.Duration;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
@@ -67,5 +68,36 @@ class GroupPolicyTest {
   void permissionBeforeExistence() {
     assertCode(ErrorCode.FORBIDDEN, () -> GroupPolicy.checkRemoval(Role.MEMBER, false, ME, OTHER, null));
     assertCode(ErrorCode.FORBIDDEN, () -> GroupPolicy.checkRoleChange(Role.MEMBER, false, ME, OTHER, null));
+  }
+
+  private static final Duration WINDOW = Duration.ofSeconds(120);
+
+  private static GroupPolicy.WithdrawFacts facts(boolean direct, Role role, long caller, long sender, boolean withdrawn, long age) {
+    return new GroupPolicy.WithdrawFacts(direct, role, caller, sender, withdrawn, 1_000_000, 1_000_000 + age);
+  }
+
+  @Test
+  @DisplayName("a sender recalls their own message within the window, not after, not another's")
+  void recall() {
+    assertEquals(GroupPolicy.WithdrawDecision.ALLOWED, GroupPolicy.withdraw(GroupPolicy.WithdrawMode.RECALL, facts(true, Role.MEMBER, 1, 1, false, 120_000), WINDOW));
+    assertEquals(GroupPolicy.WithdrawDecision.EXPIRED, GroupPolicy.withdraw(GroupPolicy.WithdrawMode.RECALL, facts(true, Role.MEMBER, 1, 1, false, 120_001), WINDOW));
+    assertEquals(GroupPolicy.WithdrawDecision.FORBIDDEN, GroupPolicy.withdraw(GroupPolicy.WithdrawMode.RECALL, facts(false, Role.OWNER, 1, 2, false, 0), WINDOW));
+  }
+
+  @Test
+  @DisplayName("owners and admins revoke any message of a group at any time; members and direct conversations cannot")
+  void revoke() {
+    assertEquals(GroupPolicy.WithdrawDecision.ALLOWED, GroupPolicy.withdraw(GroupPolicy.WithdrawMode.REVOKE, facts(false, Role.ADMIN, 1, 2, false, 10_000_000), WINDOW));
+    assertEquals(GroupPolicy.WithdrawDecision.ALLOWED, GroupPolicy.withdraw(GroupPolicy.WithdrawMode.REVOKE, facts(false, Role.OWNER, 1, 1, false, 0), WINDOW));
+    assertEquals(GroupPolicy.WithdrawDecision.FORBIDDEN, GroupPolicy.withdraw(GroupPolicy.WithdrawMode.REVOKE, facts(false, Role.MEMBER, 1, 2, false, 0), WINDOW));
+    assertEquals(GroupPolicy.WithdrawDecision.FORBIDDEN, GroupPolicy.withdraw(GroupPolicy.WithdrawMode.REVOKE, facts(true, Role.MEMBER, 1, 2, false, 0), WINDOW));
+  }
+
+  @Test
+  @DisplayName("the order is membership, permission, already withdrawn, window")
+  void order() {
+    assertEquals(GroupPolicy.WithdrawDecision.NOT_FOUND, GroupPolicy.withdraw(GroupPolicy.WithdrawMode.RECALL, facts(true, null, 1, 1, true, 999_999), WINDOW));
+    assertEquals(GroupPolicy.WithdrawDecision.FORBIDDEN, GroupPolicy.withdraw(GroupPolicy.WithdrawMode.RECALL, facts(true, Role.MEMBER, 1, 2, true, 0), WINDOW));
+    assertEquals(GroupPolicy.WithdrawDecision.EXISTING, GroupPolicy.withdraw(GroupPolicy.WithdrawMode.RECALL, facts(true, Role.MEMBER, 1, 1, true, 999_999), WINDOW));
   }
 }

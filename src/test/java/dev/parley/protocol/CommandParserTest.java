@@ -1,6 +1,7 @@
 package dev.parley.protocol;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -73,7 +74,7 @@ class CommandParserTest {
       assertNull(toConversation.to());
       assertEquals("a-B_9", toConversation.clientMsgId());
       assertEquals("  hi\n ", toConversation.text(), "no trimming");
-      assertTrue(toConversation.rateLimited());
+      assertTrue(toConversation.pipelined());
 
       var toUser = assertInstanceOf(ClientCommand.Send.class,
           parse("{\"type\":\"send\",\"id\":\"s2\",\"to\":44,\"clientMsgId\":\"x\",\"text\":\"yo\"}"));
@@ -91,13 +92,13 @@ class CommandParserTest {
       var recall = assertInstanceOf(ClientCommand.Recall.class,
           parse("{\"type\":\"recall\",\"id\":\"r\",\"messageId\":900}"));
       assertEquals(900L, recall.messageId());
-      assertTrue(recall.rateLimited());
+      assertFalse(recall.pipelined());
 
       var revoke = assertInstanceOf(ClientCommand.Revoke.class,
           parse("{\"type\":\"revoke\",\"id\":\"v\",\"messageId\":901,\"reason\":\"spam \uD83D\uDEAB\"}"));
       assertEquals(901L, revoke.messageId());
       assertEquals("spam \uD83D\uDEAB", revoke.reason());
-      assertTrue(revoke.rateLimited());
+      assertFalse(revoke.pipelined());
 
       assertNull(assertInstanceOf(ClientCommand.Revoke.class,
           parse("{\"type\":\"revoke\",\"id\":\"v\",\"messageId\":1}")).reason());
@@ -157,10 +158,10 @@ class CommandParserTest {
       var typing = assertInstanceOf(ClientCommand.Typing.class,
           parse("{\"type\":\"typing\",\"id\":\"t\",\"conversationId\":5}"));
       assertEquals(5L, typing.conversationId());
-      assertTrue(typing.rateLimited());
+      assertFalse(typing.pipelined());
       var ping = assertInstanceOf(ClientCommand.Ping.class, parse("{\"type\":\"ping\",\"id\":\"p\"}"));
       assertEquals("p", ping.id());
-      assertEquals(false, ping.rateLimited());
+      assertFalse(ping.pipelined());
     }
   }
 

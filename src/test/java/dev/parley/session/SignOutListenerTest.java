@@ -14,7 +14,7 @@ class SignOutListenerTest {
   @Test
   @DisplayName("a session signed out while no socket of it was registered is still known as signed out")
   void remembers() {
-    SignOutListener listener = new SignOutListener(new SessionRegistry());
+    SignOutListener listener = new SignOutListener(new ConnectionRegistry());
     listener.handle(new SignedOut(7, List.of("s1", "s2"), false));
     assertTrue(listener.signedOutRecently("s1"));
     assertTrue(listener.signedOutRecently("s2"));
@@ -24,7 +24,7 @@ class SignOutListenerTest {
   @Test
   @DisplayName("a disconnect without sign-out marks no session")
   void disconnectOnly() {
-    SignOutListener listener = new SignOutListener(new SessionRegistry());
+    SignOutListener listener = new SignOutListener(new ConnectionRegistry());
     listener.handle(new SignedOut(7, List.of(), true));
     assertFalse(listener.signedOutRecently("s1"));
   }

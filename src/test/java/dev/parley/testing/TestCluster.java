@@ -53,9 +53,10 @@ public final class TestCluster implements AutoCloseable {
           defaults.http().allowedOrigins());
     }
 
-    /** Defaults, but a rate limit high enough for bulk sends from one connection. */
+    /** Defaults, but rate limits high enough for bulk sends from one connection. */
     public static Settings bulk() {
-      return new Settings(DEFAULTS.recallWindow(), 100_000, 100_000);
+      return new Settings(DEFAULTS.recallWindow(), 100_000, 100_000)
+          .with("PARLEY_USER_SENDS_PER_SECOND", "100000").with("PARLEY_USER_SEND_BURST", "100000");
     }
 
     /** Defaults with a WebSocket Origin allow-list. */

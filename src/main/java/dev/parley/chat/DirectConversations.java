@@ -1,6 +1,5 @@
-package dev.parley.session;
+package dev.parley.chat;
 
-import dev.parley.chat.ConversationNotices;
 import dev.parley.protocol.ChatException;
 import dev.parley.store.ConversationStore;
 import dev.parley.store.UserStore;
@@ -13,7 +12,7 @@ import java.util.Map;
  * Resolves {@code send} with {@code to}: the direct conversation of a pair, created on first use.
  * A pair's conversation never changes once made, so resolutions are cached (LRU, per event loop).
  */
-final class DirectConversations {
+public final class DirectConversations {
 
   private static final int CACHE_SIZE = 10_000;
 
@@ -27,13 +26,13 @@ final class DirectConversations {
     }
   };
 
-  DirectConversations(UserStore users, ConversationStore conversations, ConversationNotices notices) {
+  public DirectConversations(UserStore users, ConversationStore conversations, ConversationNotices notices) {
     this.users = users;
     this.conversations = conversations;
     this.notices = notices;
   }
 
-  Future<Long> resolve(long me, long peer) {
+  public Future<Long> resolve(long me, long peer) {
     if (me == peer) {
       return Future.failedFuture(ChatException.badRequest("you cannot message yourself"));
     }

@@ -1,0 +1,57 @@
+package dev.parley.node;
+
+import dev.parley.auth.PasswordHasher;
+import dev.parley.auth.SessionAuthenticator;
+import dev.parley.auth.SignOut;
+import dev.parley.auth.TokenService;
+import dev.parley.bus.Fanout;
+import dev.parley.chat.ConversationNotices;
+import dev.parley.chat.GroupChanges;
+import dev.parley.config.AppConfig;
+import dev.parley.presence.PresenceTracker;
+import dev.parley.session.UserConnections;
+import dev.parley.store.ConversationStore;
+import dev.parley.store.EventLog;
+import dev.parley.store.GroupLog;
+import dev.parley.store.LoginFailures;
+import dev.parley.store.ReadMarkers;
+import dev.parley.store.SessionStore;
+import dev.parley.store.UserStore;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Everything a node's routes and connections work with, built once per verticle instance by
+ * {@link #create} (the stores are stateless over the shared pool).
+ *
+ * @param nodeId          the cluster node id, reported in the auth ack and part of connection ids
+ * @param clusterHealthy  whether this node is still in the cluster (for {@code /health})
+ * @param userConnections node-wide per-user connection counts, states and send budgets
+ * @param authenticator   a token is accepted only while its session is signed in (PROTOCOL 2.1)
+ * @param signOut         ends sessions and tells every node to close their sockets with 4403
+ * @param groups          group changes as stored events
+ */
+public record NodeServices(Vertx vertx, AppConfig config, String nodeId, Pool pool, TokenService tokens,
+                           PasswordHasher hasher, UserStore users, ConversationStore conversations, EventLog log,
+                           ReadMarkers readMarkers, LoginFailures loginFailures, ConversationNotices notices,
+                           Fanout fanout, PresenceTracker presence, BooleanSupplier clusterHealthy,
+                           UserConnections userConnections, SessionStore sessions, SessionAuthenticator authenticator,
+                           SignOut signOut, GroupChanges groups) {
+
+  /** Builds the graph over the node's shared pool, hasher, presence and connection counts. */
+  public static NodeServices create(Vertx vertx, AppConfig config, String nodeId, Pool pool, PasswordHasher hasher,
+                                    PresenceTracker presence, BooleanSupplier clusterHealthy,
+                                    UserConnections userConnections) {
+    var fanout = new Fanout(vertx.eventBus());
+    var conversations = new ConversationStore(pool, config.chat().summaryMembers());
+    var tokens = new TokenService(vertx, config.auth());
+    var sessions = new SessionStore(pool);
+    return new NodeServices(vertx, config, nodeId, pool, tokens, hasher, new UserStore(pool), conversations,
+        new EventLog(pool), new ReadMarkers(pool), new LoginFailures(pool),
+        new ConversationNotices(conversations, fanout), fanout, presence, clusterHealthy, userConnections, sessions,
+        new SessionAuthenticator(tokens, sessions, System::currentTimeMillis),
+        new SignOut(sessions, vertx.eventBus(), System::currentTimeMillis),
+        new GroupChanges(new GroupLog(pool, conversations), fanout));
+  }
+}

@@ -1,0 +1,180 @@
+package dev.parley.session;
+
+import dev.parley.protocol.CloseCode;
+import dev.parley.protocol.Json;
+import dev.parley.protocol.ServerFrame;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.http.WebSocketFrame;
+import java.nio.charset.StandardCharsets;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The transport of one WebSocket: reassembles text messages frame by frame up to the protocol's
+ * 64 KiB (a larger one closes with 1009 as soon as its fragments cross the limit, without being
+ * buffered further), answers binary messages with an error, tracks activity for the heartbeat,
+ * writes frames, and closes a reader too slow to drain its queue. Knows nothing of chat.
+ */
+final class Connection {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Connection.class);
+  /** PROTOCOL 3: at most 64 KiB per (reassembled) message; above it the connection closes with 1009. */
+  static final int MAX_MESSAGE_BYTES = 64 * 1024;
+
+  /** What the connection hands up. */
+  interface Inbound {
+    /** A complete text message. */
+    void text(String text);
+
+    /** A complete binary message, which the protocol does not use. */
+    void binary();
+
+    /** The socket closed, by either side. */
+    void closed();
+  }
+
+  private final ServerWebSocket socket;
+  private final String id;
+  private long lastActivity = System.currentTimeMillis();
+  /** Bytes of the text or binary message being reassembled; null between messages. */
+  private Buffer partial;
+  private boolean partialIsText;
+  private boolean discarding;
+
+  Connection(ServerWebSocket socket, String id) {
+    this.socket = socket;
+    this.id = id;
+  }
+
+  String id() {
+    return id;
+  }
+
+  void start(Inbound inbound) {
+    socket.frameHandler(frame -> handleFrame(frame, inbound));
+    socket.pongHandler(pong -> touch());
+    socket.exceptionHandler(this::handleFailure);
+    socket.closeHandler(closed -> inbound.closed());
+  }
+
+  private void handleFrame(WebSocketFrame frame, Inbound inbound) {
+    touch();
+    if (!frame.isText() && !frame.isBinary() && !frame.isContinuation()) {
+      return; // ping, pong, close: handled by the transport
+    }
+    if (!frame.isContinuation()) {
+      partial = null;
+      partialIsText = frame.isText();
+      discarding = false;
+    }
+    if (discarding) {
+      return;
+    }
+    Buffer data = frame.binaryData();
+    int size = (partial == null ? 0 : partial.length()) + data.length();
+    if (size > MAX_MESSAGE_BYTES) {
+      partial = null;
+      discarding = true;
+      close(CloseCode.TOO_BIG, "message over 64 KiB");
+      return;
+    }
+    if (frame.isFinal() && partial == null) {
+      deliver(data, inbound);
+      return;
+    }
+    if (partial == null) {
+      partial = Buffer.buffer(Math.min(size * 2, MAX_MESSAGE_BYTES));
+    }
+    partial.appendBuffer(data);
+    if (frame.isFinal()) {
+      Buffer message = partial;
+      partial = null;
+      deliver(message, inbound);
+    }
+  }
+
+  /**
+   * A single frame over the transport's frame ceiling is refused by the frame decoder before its
+   * payload is read; Vert.x turns off the decoder's own close and reports it here, so the close
+   * code is ours to send: 1009, as for any message over the limit.
+   */
+  private void handleFailure(Throwable failure) {
+    if (failure instanceof CorruptedWebSocketFrameException corrupted
+        && corrupted.closeStatus().code() == CloseCode.TOO_BIG.code()) {
+      close(CloseCode.TOO_BIG, "message over 64 KiB");
+      return;
+    }
+    LOG.debug("connection {} failed", id, failure);
+  }
+
+  private void deliver(Buffer message, Inbound inbound) {
+    if (partialIsText) {
+      inbound.text(message.toString(StandardCharsets.UTF_8));
+    } else {
+      inbound.binary();
+    }
+  }
+
+  long lastActivity() {
+    return lastActivity;
+  }
+
+  private void touch() {
+    lastActivity = System.currentTimeMillis();
+  }
+
+  boolean isClosed() {
+    return socket.isClosed();
+  }
+
+  /** Whether the socket's write queue is over its high-water mark: the reader is not keeping up. */
+  boolean tooSlow() {
+    return socket.writeQueueFull();
+  }
+
+  /** Completes when the write queue has room again (at once if it has now). */
+  Future<Void> writable() {
+    if (!socket.writeQueueFull() || socket.isClosed()) {
+      return Future.succeededFuture();
+    }
+    Promise<Void> promise = Promise.promise();
+    socket.drainHandler(v -> {
+      socket.drainHandler(null);
+      promise.tryComplete();
+    });
+    return promise.future();
+  }
+
+  void write(ServerFrame frame) {
+    write(Json.encode(frame));
+  }
+
+  /** Writes an encoded frame (encoded once per event, shared by every recipient). */
+  void write(String frame) {
+    if (!socket.isClosed()) {
+      socket.writeTextMessage(frame);
+    }
+  }
+
+  /** Closes a connection that cannot keep up; it resumes with {@code since} and loses nothing. */
+  void closeSlow(long userId) {
+    LOG.info("closing slow connection {} of user {}", id, userId);
+    close(CloseCode.TRY_AGAIN_LATER, "too slow to keep up; resume with since");
+  }
+
+  void ping() {
+    if (!socket.isClosed()) {
+      socket.writePing(Buffer.buffer());
+    }
+  }
+
+  void close(CloseCode code, String reason) {
+    if (!socket.isClosed()) {
+      socket.close(code.code(), reason);
+    }
+  }
+}

@@ -1,0 +1,321 @@
+package dev.parley.session;
+
+import dev.parley.protocol.Json;
+import dev.parley.protocol.LogEvent;
+import io.vertx.core.Future;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The order in which one connection receives stored events (PROTOCOL 3.4): per conversation, in
+ * seq order without gaps from the moment it first sees the conversation. Live events that arrive
+ * early are held and the gap is read from storage if the bus does not fill it within
+ * {@link #GAP_WAIT_MS}; the connection's own acks take their seq's place; conversations being
+ * synced or resumed are held while their stored events are written.
+ *
+ * <p>It touches nothing but its three ports, so a unit test drives it with events and reads what
+ * it wrote. Event-loop confined, like the connection that owns it.
+ */
+final class DeliveryOrder {
+
+  /**
+   * How long an early event waits for the ones before it to arrive over the bus before they are
+   * read from storage. Under load, a node's own commits often overtake another node's by a few
+   * milliseconds; waiting a little saves a query per such overtake.
+   */
+  static final long GAP_WAIT_MS = 60;
+  /** Events read per gap-fill query; a longer gap takes several. */
+  static final int FILL_PAGE = 500;
+  private static final long UNSEEN = -1;
+
+  /** Where written frames go, in order. */
+  interface Sink {
+    void write(String frame);
+
+    /** Storage could not be read: the connection cannot keep its promise and must close. */
+    void failed(String reason, Throwable cause);
+  }
+
+  /** Reads committed events {@code after < seq < before} the user may see, ascending; empty for a non-member. */
+  interface GapReader {
+    Future<List<LogEvent>> read(long conversationId, long after, long before, int limit);
+  }
+
+  /** Runs an action later on the same thread. */
+  interface Timer {
+    void schedule(long delayMs, Runnable action);
+  }
+
+  /** A frame waiting for its turn; an ack is written even when its seq already went out. */
+  private record Held(String frame, Runnable written) {
+    boolean isAck() {
+      return written != null;
+    }
+  }
+
+  /** One conversation's state on this connection; only this class changes it. */
+  private static final class Stream {
+    /** The highest seq given without a gap, or UNSEEN. */
+    long delivered;
+    /** Holds in place: sync and resume rounds and gap reads; while above zero nothing is written. */
+    int holds;
+    boolean left;
+    boolean fillScheduled;
+    TreeMap<Long, Held> held;
+
+    Stream(long baseline) {
+      delivered = baseline;
+    }
+
+    TreeMap<Long, Held> held() {
+      if (held == null) {
+        held = new TreeMap<>();
+      }
+      return held;
+    }
+
+    boolean hasHeld() {
+      return held != null && !held.isEmpty();
+    }
+  }
+
+  private final Sink sink;
+  private final GapReader gaps;
+  private final Timer timer;
+  private final Map<Long, Stream> streams = new HashMap<>(4);
+  /** Until the login snapshot is in, every stream is held. */
+  private boolean awaitingBaseline = true;
+  private long[] baselineIds = new long[0];
+  private long[] baselineSeqs = new long[0];
+
+  DeliveryOrder(Sink sink, GapReader gaps, Timer timer) {
+    this.sink = sink;
+    this.gaps = gaps;
+    this.timer = timer;
+  }
+
+  /**
+   * The login snapshot (conversation ids ascending, their lastSeq parallel): live events of each
+   * count from there. Held events flow once it is applied.
+   */
+  void baseline(long[] ids, long[] seqs) {
+    baselineIds = ids;
+    baselineSeqs = seqs;
+    awaitingBaseline = false;
+    streams.forEach((conversationId, stream) -> {
+      if (stream.delivered == UNSEEN) {
+        stream.delivered = baselineOf(conversationId);
+      }
+    });
+    List.copyOf(streams.keySet()).forEach(this::drain);
+  }
+
+  /** A live stored event from the bus. */
+  void event(long conversationId, long seq, String frame) {
+    offer(conversationId, seq, new Held(frame, null));
+  }
+
+  /**
+   * The ack of this connection's own send or recall, standing in for its event; {@code written}
+   * runs when it is out.
+   */
+  void ack(long conversationId, long seq, String frame, Runnable written) {
+    offer(conversationId, seq, new Held(frame, written));
+  }
+
+  /** The user joined the conversation; its live events count from {@code lastSeq} (the summary's). */
+  void joined(long conversationId, long lastSeq) {
+    Stream stream = streams.get(conversationId);
+    if (stream != null && stream.left) {
+      streams.remove(conversationId);
+      stream = null;
+    }
+    if (stream == null) {
+      streams.put(conversationId, new Stream(lastSeq));
+    } else if (stream.delivered == UNSEEN) {
+      stream.delivered = lastSeq;
+    }
+  }
+
+  /** The user left the conversation: drop what waits (acks still go out) and ignore it from now on. */
+  void left(long conversationId) {
+    Stream stream = stream(conversationId);
+    stream.left = true;
+    writeHeldAcks(stream);
+  }
+
+  /** Holds live events of these conversations while their stored events are written (sync, resume). */
+  void hold(Collection<Long> conversationIds) {
+    conversationIds.forEach(conversationId -> stream(conversationId).holds++);
+  }
+
+  /**
+   * Writes stored events read after a cursor, every one of them, even those this connection
+   * already got live (PROTOCOL 3.2: the client asked for them); live events up to the last one
+   * are then not repeated. {@code cursor} is what the client said it has.
+   */
+  void stored(long conversationId, long cursor, List<LogEvent> events) {
+    Stream stream = stream(conversationId);
+    long last = cursor;
+    for (LogEvent event : events) {
+      sink.write(Json.encode(event));
+      last = event.seq();
+    }
+    if (!stream.left) {
+      stream.delivered = Math.max(stream.delivered, last);
+    }
+  }
+
+  /** Ends a {@link #hold}; what waited is written behind the stored events. */
+  void release(Collection<Long> conversationIds) {
+    for (long conversationId : conversationIds) {
+      Stream stream = streams.get(conversationId);
+      if (stream == null) {
+        continue;
+      }
+      stream.holds--;
+      if (stream.holds == 0 && stream.delivered == UNSEEN && !stream.hasHeld()) {
+        streams.remove(conversationId); // not a member: keep no state for it
+      } else {
+        drain(conversationId);
+      }
+    }
+  }
+
+  /** Frames held now, over all conversations (for tests and the close flush). */
+  int heldCount() {
+    return streams.values().stream().mapToInt(stream -> stream.held == null ? 0 : stream.held.size()).sum();
+  }
+
+  private void offer(long conversationId, long seq, Held frame) {
+    Stream stream = stream(conversationId);
+    if (stream.left) {
+      if (frame.isAck()) {
+        write(frame);
+      }
+      return;
+    }
+    if (held(stream)) {
+      stream.held().put(seq, frame);
+      return;
+    }
+    if (stream.delivered == UNSEEN || seq == stream.delivered + 1) {
+      stream.delivered = seq;
+      write(frame);
+      drain(conversationId);
+    } else if (seq <= stream.delivered) {
+      if (frame.isAck()) {
+        write(frame);
+      }
+    } else {
+      stream.held().put(seq, frame);
+      scheduleFill(conversationId, stream);
+    }
+  }
+
+  /** Writes held frames that are now next; schedules a fill if a gap remains. */
+  private void drain(long conversationId) {
+    Stream stream = streams.get(conversationId);
+    if (stream == null || held(stream) || !stream.hasHeld()) {
+      return;
+    }
+    TreeMap<Long, Held> held = stream.held;
+    while (!held.isEmpty()) {
+      long first = held.firstKey();
+      if (stream.delivered != UNSEEN && first > stream.delivered + 1) {
+        scheduleFill(conversationId, stream);
+        return;
+      }
+      Held next = held.pollFirstEntry().getValue();
+      if (stream.delivered == UNSEEN || first > stream.delivered) {
+        stream.delivered = first;
+        write(next);
+      } else if (next.isAck()) {
+        write(next);
+      }
+    }
+  }
+
+  /**
+   * Reads the missing events from storage after a short wait, unless the bus brings them first.
+   * They are committed: a later seq is, and seqs are assigned under the conversation's lock.
+   */
+  private void scheduleFill(long conversationId, Stream stream) {
+    if (stream.fillScheduled) {
+      return;
+    }
+    stream.fillScheduled = true;
+    timer.schedule(GAP_WAIT_MS, () -> {
+      stream.fillScheduled = false;
+      if (streams.get(conversationId) == stream && gapRemains(stream)) {
+        readGap(conversationId, stream);
+      }
+    });
+  }
+
+  private boolean gapRemains(Stream stream) {
+    return stream.hasHeld() && !held(stream) && stream.delivered != UNSEEN
+        && stream.held.firstKey() > stream.delivered + 1;
+  }
+
+  private void readGap(long conversationId, Stream stream) {
+    stream.holds++;
+    long from = stream.delivered;
+    long until = stream.held.firstKey();
+    gaps.read(conversationId, from, until, FILL_PAGE)
+        .onSuccess(events -> {
+          for (LogEvent event : events) {
+            if (event.seq() == stream.delivered + 1) {
+              stream.delivered = event.seq();
+              sink.write(Json.encode(event));
+            }
+          }
+          stream.holds--;
+          if (events.isEmpty()) {
+            // Nothing readable: the user is no longer a member. Drop what waits.
+            writeHeldAcks(stream);
+          } else if (events.size() == FILL_PAGE && gapRemains(stream)) {
+            readGap(conversationId, stream); // a long gap: read on without waiting again
+            return;
+          }
+          drain(conversationId);
+        })
+        .onFailure(failure -> sink.failed("gap fill of conversation " + conversationId + " failed", failure));
+  }
+
+  private void writeHeldAcks(Stream stream) {
+    if (stream.hasHeld()) {
+      stream.held.values().stream().filter(Held::isAck).forEach(this::write);
+    }
+    stream.held = null;
+  }
+
+  private void write(Held frame) {
+    sink.write(frame.frame());
+    if (frame.written() != null) {
+      frame.written().run();
+    }
+  }
+
+  private boolean held(Stream stream) {
+    return stream.holds > 0 || awaitingBaseline;
+  }
+
+  private Stream stream(long conversationId) {
+    Stream stream = streams.get(conversationId);
+    if (stream == null) {
+      stream = new Stream(awaitingBaseline ? UNSEEN : baselineOf(conversationId));
+      streams.put(conversationId, stream);
+    }
+    return stream;
+  }
+
+  private long baselineOf(long conversationId) {
+    int at = Arrays.binarySearch(baselineIds, conversationId);
+    return at >= 0 ? baselineSeqs[at] : UNSEEN;
+  }
+}

@@ -1,0 +1,162 @@
+package dev.parley.session;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.parley.auth.TokenService;
+import dev.parley.protocol.ChatException;
+import dev.parley.protocol.ClientCommand;
+import dev.parley.protocol.CommandParser;
+import dev.parley.protocol.Json;
+import dev.parley.protocol.Validation;
+import io.vertx.core.Future;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The auth state machine of one connection (PROTOCOL 3.1): the first frame must be a valid
+ * {@code auth} within the timeout; frames that arrive while the token is checked and the login
+ * state loads are kept (up to {@link #MAX_EARLY_FRAMES}) and handed on, in order, once the auth
+ * ack is out; nothing sent before a successful auth runs. Keeps the verified token's claims.
+ * Event-loop confined; its ports make it testable without a socket.
+ */
+final class Handshake {
+
+  static final long AUTH_TIMEOUT_MS = 10_000;
+  static final int MAX_EARLY_FRAMES = 64;
+  /** The one answer to a bad, expired or signed-out token (the session's row exists only for an existing user). */
+  static final String REJECTED = "a valid token of a signed-in session is required";
+
+  /** Where the handshake stands. */
+  enum State { AWAITING_AUTH, LOGGING_IN, OPEN, CLOSED }
+
+  /** What the handshake needs from the connection around it. */
+  interface Port {
+    /** Checks the token and that its session is still signed in. */
+    Future<TokenService.Claims> verify(String token);
+
+    /**
+     * The token is good: write the auth ack (and start the resume). Early frames wait until
+     * the returned future completes.
+     */
+    Future<Void> open(ClientCommand.Auth auth, TokenService.Claims claims);
+
+    /** Writes an UNAUTHENTICATED error for {@code id} and closes with 4401. */
+    void reject(String id, String message);
+
+    /** Too many frames before auth completed: close with 4429. */
+    void flooded();
+
+    /** Runs an action after {@code delayMs} on this connection's thread. */
+    void schedule(long delayMs, Runnable action);
+  }
+
+  private final Port port;
+  private State state = State.AWAITING_AUTH;
+  private List<String> early;
+  private TokenService.Claims claims;
+  private ClientCommand.Auth auth;
+
+  Handshake(Port port) {
+    this.port = port;
+  }
+
+  /** Starts the auth timeout. */
+  void start() {
+    port.schedule(AUTH_TIMEOUT_MS, () -> {
+      if (state == State.AWAITING_AUTH || state == State.LOGGING_IN) {
+        state = State.CLOSED;
+        port.reject(null, "no auth within " + AUTH_TIMEOUT_MS / 1000 + " s");
+      }
+    });
+  }
+
+  State state() {
+    return state;
+  }
+
+  /** The verified token's claims once open, else null. */
+  TokenService.Claims claims() {
+    return claims;
+  }
+
+  /** The auth frame that opened the connection, else null. */
+  ClientCommand.Auth auth() {
+    return auth;
+  }
+
+  /**
+   * Takes a frame the connection received before it is open. Returns the frames that may run
+   * now (empty while the handshake is not done).
+   */
+  void frame(String text, java.util.function.Consumer<String> run) {
+    switch (state) {
+      case AWAITING_AUTH -> first(text, run);
+      case LOGGING_IN -> {
+        if (early.size() >= MAX_EARLY_FRAMES) {
+          state = State.CLOSED;
+          port.flooded();
+        } else {
+          early.add(text);
+        }
+      }
+      case OPEN -> run.accept(text);
+      case CLOSED -> { }
+    }
+  }
+
+  /** The socket closed: nothing more happens. */
+  void closed() {
+    state = State.CLOSED;
+    early = null;
+  }
+
+  private void first(String text, java.util.function.Consumer<String> run) {
+    JsonNode frame = null;
+    ClientCommand command;
+    try {
+      frame = Json.parse(text);
+      command = CommandParser.parse(frame);
+    } catch (ChatException e) {
+      fail(CommandParser.idOf(frame), e.getMessage());
+      return;
+    }
+    if (!(command instanceof ClientCommand.Auth first)) {
+      fail(command.id(), "the first frame must be auth");
+      return;
+    }
+    if (!Validation.isClientToken(first.deviceId())) {
+      fail(first.id(), "deviceId must be 1-64 characters of [a-zA-Z0-9_-]");
+      return;
+    }
+    state = State.LOGGING_IN;
+    early = new ArrayList<>();
+    port.verify(first.token())
+        .compose(verified -> {
+          if (state != State.LOGGING_IN) {
+            return Future.succeededFuture();
+          }
+          claims = verified;
+          auth = first;
+          return port.open(first, verified).onSuccess(v -> {
+            if (state != State.LOGGING_IN) {
+              return;
+            }
+            state = State.OPEN;
+            List<String> queued = early;
+            early = null;
+            queued.forEach(run);
+          });
+        }, failure -> {
+          fail(first.id(), failure instanceof ChatException chat && chat.code() == dev.parley.protocol.ErrorCode.NOT_FOUND
+              ? "the user no longer exists" : "a valid token is required");
+          return Future.succeededFuture();
+        });
+  }
+
+  private void fail(String id, String message) {
+    if (state == State.CLOSED) {
+      return;
+    }
+    state = State.CLOSED;
+    port.reject(id, message);
+  }
+}

@@ -1,0 +1,20 @@
+package dev.parley.store;
+
+/** What {@code append_messages()} did with one input row; mapped once, an unknown value is an error. */
+enum AppendOutcome {
+  /** Stored with a new seq. */
+  APPENDED,
+  /** The (sender, clientMsgId) was stored before: answer with the first ack. */
+  DUPLICATE,
+  /** The sender is not a member of the conversation (or it does not exist). */
+  NOT_MEMBER;
+
+  static AppendOutcome fromSql(String value) {
+    return switch (value) {
+      case "appended" -> APPENDED;
+      case "duplicate" -> DUPLICATE;
+      case "not_member" -> NOT_MEMBER;
+      default -> throw new IllegalStateException("append_messages() returned unknown outcome '" + value + "'");
+    };
+  }
+}
