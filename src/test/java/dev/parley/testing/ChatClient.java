@@ -104,6 +104,16 @@ public final class ChatClient implements AutoCloseable {
     socket.writeTextMessage(text);
   }
 
+  /** Sends one text message split into frames of these parts (a fragmented message). */
+  public void sendFragments(List<String> parts) {
+    for (int i = 0; i < parts.size(); i++) {
+      boolean last = i == parts.size() - 1;
+      socket.writeFrame(i == 0
+          ? io.vertx.core.http.WebSocketFrame.textFrame(parts.get(i), last)
+          : io.vertx.core.http.WebSocketFrame.continuationFrame(Buffer.buffer(parts.get(i)), last));
+    }
+  }
+
   public void sendBinary(byte[] bytes) {
     socket.writeBinaryMessage(Buffer.buffer(bytes));
   }
