@@ -30,6 +30,7 @@ public record ChatCommands(MessageCommands messages, ReadCommands reads, SyncCom
     if (command instanceof ClientCommand.History history) {
       return this.sync.history(link, history);
     }
-    return Future.failedFuture(new IllegalArgumentException("not a chat command: " + command.getClass().getSimpleName()));
+    return Future.failedFuture(
+        new IllegalArgumentException("not a chat command: " + command.getClass().getSimpleName()));
   }
 }

@@ -6,6 +6,7 @@ import dev.parley.protocol.ServerFrame;
 import dev.parley.store.ConversationStore;
 import dev.parley.store.EventLog;
 import io.vertx.core.Future;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,6 +18,9 @@ import java.util.Map;
  * page, no ack), and {@code history}. Stateless; one per event loop.
  */
 public final class SyncCommands {
+
+  /** Conversations read per sync query. */
+  static final int CHUNK = 50;
 
   private final EventLog log;
   private final ConversationStore conversations;
@@ -31,18 +35,11 @@ public final class SyncCommands {
   /** Writes the stored events after each cursor (a page each), then the ack with every summary. */
   public Future<?> sync(ClientLink link, ClientCommand.Sync sync) {
     Map<Long, Long> since = sync.since();
+    Map<Long, Boolean> hasMore = new HashMap<>();
     link.hold(since.keySet());
-    return log.sync(link.userId(), since, pageSize)
-        .map(pages -> {
-          Map<Long, Boolean> hasMore = new HashMap<>();
-          pages.forEach((conversationId, page) -> {
-            link.stored(conversationId, since.get(conversationId), page.events());
-            hasMore.put(conversationId, page.hasMore());
-          });
-          return hasMore;
-        })
+    return pages(link, chunks(since), 0, hasMore)
         .andThen(done -> link.release(since.keySet()))
-        .compose(hasMore -> conversations.summaries(link.userId()).map(summaries -> {
+        .compose(done -> conversations.summaries(link.userId()).map(summaries -> {
           link.reply(new ServerFrame.SyncAck(sync.id(), summaries.stream()
               .map(summary -> summary.withHasMore(hasMore.getOrDefault(summary.id(), false)))
               .toList()));
@@ -56,24 +53,62 @@ public final class SyncCommands {
    * conversations before the auth ack; this releases them.
    */
   public Future<Void> resume(ClientLink link, Map<Long, Long> since) {
-    return resumeRound(link, new LinkedHashMap<>(since)).andThen(done -> link.release(since.keySet()));
+    return resumeRound(link, since).andThen(done -> link.release(since.keySet()));
   }
 
   private Future<Void> resumeRound(ClientLink link, Map<Long, Long> cursors) {
     if (cursors.isEmpty()) {
       return Future.succeededFuture();
     }
-    return log.sync(link.userId(), cursors, pageSize).compose(pages -> {
-      Map<Long, Long> next = new LinkedHashMap<>();
-      pages.forEach((conversationId, page) -> {
-        List<LogEvent> events = page.events();
-        link.stored(conversationId, cursors.get(conversationId), events);
-        if (page.hasMore()) {
-          next.put(conversationId, events.get(events.size() - 1).seq());
-        }
-      });
-      return link.writable().compose(v -> resumeRound(link, next));
-    });
+    Map<Long, Boolean> hasMore = new HashMap<>();
+    Map<Long, Long> next = new LinkedHashMap<>();
+    return pages(link, chunks(cursors), 0, hasMore, next).compose(done -> resumeRound(link, next));
+  }
+
+  private Future<Void> pages(ClientLink link, List<Map<Long, Long>> chunks, int index, Map<Long, Boolean> hasMore) {
+    return pages(link, chunks, index, hasMore, new HashMap<>());
+  }
+
+  /**
+   * One page of each conversation, {@link #CHUNK} conversations per query, waiting for the socket
+   * to drain between queries: what one round keeps in memory is bounded however many are named.
+   * {@code next} collects the cursor to continue from for those with more.
+   */
+  private Future<Void> pages(ClientLink link, List<Map<Long, Long>> chunks, int index, Map<Long, Boolean> hasMore,
+                             Map<Long, Long> next) {
+    if (index == chunks.size()) {
+      return Future.succeededFuture();
+    }
+    Map<Long, Long> chunk = chunks.get(index);
+    return log.sync(link.userId(), chunk, pageSize)
+        .compose(found -> {
+          found.forEach((conversationId, page) -> {
+            List<LogEvent> events = page.events();
+            link.stored(conversationId, chunk.get(conversationId), events);
+            hasMore.put(conversationId, page.hasMore());
+            if (page.hasMore()) {
+              next.put(conversationId, events.get(events.size() - 1).seq());
+            }
+          });
+          return link.writable();
+        })
+        .compose(v -> pages(link, chunks, index + 1, hasMore, next));
+  }
+
+  private static List<Map<Long, Long>> chunks(Map<Long, Long> cursors) {
+    List<Map<Long, Long>> chunks = new ArrayList<>();
+    Map<Long, Long> current = new LinkedHashMap<>();
+    for (Map.Entry<Long, Long> cursor : cursors.entrySet()) {
+      current.put(cursor.getKey(), cursor.getValue());
+      if (current.size() == CHUNK) {
+        chunks.add(current);
+        current = new LinkedHashMap<>();
+      }
+    }
+    if (!current.isEmpty()) {
+      chunks.add(current);
+    }
+    return chunks;
   }
 
   public Future<?> history(ClientLink link, ClientCommand.History history) {

@@ -149,7 +149,9 @@ final class CommandPipeline {
 
   private boolean admit(ClientCommand command) {
     long now = nanoClock.getAsLong();
-    long waitMs = bucket.tryTake(CommandCost.of(command), now);
+    // A command dearer than the whole bucket (a sync naming many conversations) takes all of it:
+    // allowed once the bucket is full, so it is rate-bounded but never refused for good.
+    long waitMs = bucket.tryTake(Math.min(CommandCost.of(command), limits.burst()), now);
     if (waitMs == 0 && command instanceof ClientCommand.Send) {
       waitMs = sends.trySend(now);
     }

@@ -1,6 +1,7 @@
 package dev.parley.session;
 
 import dev.parley.protocol.CloseCode;
+import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -47,14 +48,22 @@ public final class ConnectionRegistry {
    * this registry's event loop.
    */
   public int closeMatching(Predicate<OpenConnection> match, CloseCode code, String reason) {
-    int[] count = {0};
+    return closing(match, code, reason, CLOSE_FLUSH_MS).size();
+  }
+
+  /**
+   * Like {@link #closeMatching(Predicate, CloseCode, String)} with a wait of at most
+   * {@code boundMs} for the replies (4403 must close within PROTOCOL 2.1's 2 s, including the
+   * time the sign-out took to get here). Returns one future per connection, done once it is closed.
+   */
+  public List<Future<Void>> closing(Predicate<OpenConnection> match, CloseCode code, String reason, long boundMs) {
+    List<Future<Void>> closed = new ArrayList<>();
     forEach(session -> {
       if (match.test(session)) {
-        count[0]++;
-        session.closeAfterReplies(code, reason, CLOSE_FLUSH_MS);
+        closed.add(session.closeAfterReplies(code, reason, boundMs));
       }
     });
-    return count[0];
+    return closed;
   }
 
   /** Whether any of the user's connections on this event loop is active. */

@@ -89,6 +89,7 @@ final class DeliveryOrder {
   private final Map<Long, Stream> streams = new HashMap<>(4);
   /** Until the login snapshot is in, every stream is held. */
   private boolean awaitingBaseline = true;
+  private int heldCount;
   private long[] baselineIds = new long[0];
   private long[] baselineSeqs = new long[0];
 
@@ -186,9 +187,9 @@ final class DeliveryOrder {
     }
   }
 
-  /** Frames held now, over all conversations (for tests and the close flush). */
+  /** Frames held now, over all conversations. */
   int heldCount() {
-    return streams.values().stream().mapToInt(stream -> stream.held == null ? 0 : stream.held.size()).sum();
+    return heldCount;
   }
 
   private void offer(long conversationId, long seq, Held frame) {
@@ -200,7 +201,7 @@ final class DeliveryOrder {
       return;
     }
     if (held(stream)) {
-      stream.held().put(seq, frame);
+      keep(stream, seq, frame);
       return;
     }
     if (stream.delivered == UNSEEN || seq == stream.delivered + 1) {
@@ -212,7 +213,7 @@ final class DeliveryOrder {
         write(frame);
       }
     } else {
-      stream.held().put(seq, frame);
+      keep(stream, seq, frame);
       scheduleFill(conversationId, stream);
     }
   }
@@ -231,6 +232,7 @@ final class DeliveryOrder {
         return;
       }
       Held next = held.pollFirstEntry().getValue();
+      heldCount--;
       if (stream.delivered == UNSEEN || first > stream.delivered) {
         stream.delivered = first;
         write(next);
@@ -289,9 +291,20 @@ final class DeliveryOrder {
 
   private void writeHeldAcks(Stream stream) {
     if (stream.hasHeld()) {
+      heldCount -= stream.held.size();
       stream.held.values().stream().filter(Held::isAck).forEach(this::write);
     }
     stream.held = null;
+  }
+
+  private void keep(Stream stream, long seq, Held frame) {
+    Held prior = stream.held().get(seq);
+    if (prior == null) {
+      heldCount++;
+    } else if (prior.isAck()) {
+      return; // an ack is never replaced: it is a command's only reply
+    }
+    stream.held.put(seq, frame);
   }
 
   private void write(Held frame) {

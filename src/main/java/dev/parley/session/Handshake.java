@@ -5,11 +5,13 @@ import dev.parley.auth.TokenService;
 import dev.parley.protocol.ChatException;
 import dev.parley.protocol.ClientCommand;
 import dev.parley.protocol.CommandParser;
+import dev.parley.protocol.ErrorCode;
 import dev.parley.protocol.Json;
 import dev.parley.protocol.Validation;
 import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * The auth state machine of one connection (PROTOCOL 3.1): the first frame must be a valid
@@ -84,10 +86,10 @@ final class Handshake {
   }
 
   /**
-   * Takes a frame the connection received before it is open. Returns the frames that may run
-   * now (empty while the handshake is not done).
+   * Takes a frame of the connection. {@code run} gets the frames that may run as commands: none
+   * until the handshake is open, then the early ones in order, then each as it comes.
    */
-  void frame(String text, java.util.function.Consumer<String> run) {
+  void frame(String text, Consumer<String> run) {
     switch (state) {
       case AWAITING_AUTH -> first(text, run);
       case LOGGING_IN -> {
@@ -109,7 +111,7 @@ final class Handshake {
     early = null;
   }
 
-  private void first(String text, java.util.function.Consumer<String> run) {
+  private void first(String text, Consumer<String> run) {
     JsonNode frame = null;
     ClientCommand command;
     try {
@@ -146,8 +148,8 @@ final class Handshake {
             queued.forEach(run);
           });
         }, failure -> {
-          fail(first.id(), failure instanceof ChatException chat && chat.code() == dev.parley.protocol.ErrorCode.NOT_FOUND
-              ? "the user no longer exists" : "a valid token is required");
+          boolean gone = failure instanceof ChatException chat && chat.code() == ErrorCode.NOT_FOUND;
+          fail(first.id(), gone ? "the user no longer exists" : "a valid token is required");
           return Future.succeededFuture();
         });
   }

@@ -29,6 +29,11 @@ import org.slf4j.LoggerFactory;
 final class Session implements OpenConnection, ClientLink {
 
   private static final Logger LOG = LoggerFactory.getLogger(Session.class);
+  /**
+   * Live events held for one connection (behind a resume, a sync or a gap) beyond which it is
+   * closed as too slow: the bound on what a client that reads slowly can make the node keep.
+   */
+  static final int MAX_HELD_FRAMES = 10_000;
 
   private final Connection connection;
   private final EdgeContext edge;
@@ -39,6 +44,9 @@ final class Session implements OpenConnection, ClientLink {
   private boolean registered;
   private boolean active = true;
   private boolean closing;
+  /** Whether the resume after auth is still writing the backlog. */
+  private boolean resuming;
+  private final Promise<Void> closed = Promise.promise();
   /** Deliveries that arrive before the auth ack is out; handled right after it. */
   private List<Delivery> beforeAck;
 
@@ -72,7 +80,8 @@ final class Session implements OpenConnection, ClientLink {
 
       @Override
       public void binary() {
-        connection.write(new Events.Error(null, ChatException.badRequest("binary frames are not supported; send JSON text")));
+        connection.write(new Events.Error(null,
+            ChatException.badRequest("binary frames are not supported; send JSON text")));
       }
 
       @Override
@@ -197,7 +206,9 @@ final class Session implements OpenConnection, ClientLink {
       beforeAck.add(delivery);
       return;
     }
-    if (connection.tooSlow()) {
+    // While the backlog is written the queue is full by design (the resume waits for it to
+    // drain between pages) and live events are only held; their number is bounded instead.
+    if (resuming ? order.heldCount() >= MAX_HELD_FRAMES : connection.tooSlow()) {
       connection.closeSlow(userId);
       return;
     }
@@ -219,23 +230,25 @@ final class Session implements OpenConnection, ClientLink {
    * Closes with {@code code} once every accepted command has its reply (PROTOCOL 3.7), or after
    * {@code boundMs} at the latest. Frames received meanwhile are not run.
    */
-  void closeAfterReplies(CloseCode code, String reason, long boundMs) {
+  Future<Void> closeAfterReplies(CloseCode code, String reason, long boundMs) {
     if (closing || connection.isClosed()) {
-      return;
+      return closed.future();
     }
     closing = true;
     if (pipeline == null) {
       connection.close(code, reason);
-      return;
+      return closed.future();
     }
     long timer = edge.services().vertx().setTimer(boundMs, id -> connection.close(code, reason));
     pipeline.drain().onComplete(done -> {
       edge.services().vertx().cancelTimer(timer);
       connection.close(code, reason);
     });
+    return closed.future();
   }
 
   private void handleClosed() {
+    closed.tryComplete();
     handshake.closed();
     if (registered) {
       registered = false;
@@ -297,7 +310,9 @@ final class Session implements OpenConnection, ClientLink {
             List<Delivery> early = beforeAck;
             beforeAck = null;
             early.forEach(Session.this::deliver);
+            resuming = !auth.since().isEmpty();
             pipeline.first(() -> edge.commands().sync().resume(Session.this, auth.since())
+                .andThen(done -> resuming = false)
                 .onFailure(failure -> {
                   LOG.error("resume of connection {} failed", connection.id(), failure);
                   connection.close(CloseCode.INTERNAL_ERROR, "resume failed; resume with since");

@@ -86,7 +86,9 @@ public final class SessionVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    registry.closeMatching(connection -> true, CloseCode.GOING_AWAY, "node shutting down");
-    return server == null ? Future.succeededFuture() : server.close();
+    // Replies of accepted commands go out first (PROTOCOL 3.7), then the sockets close with 1001.
+    var closed = registry.closing(connection -> true, CloseCode.GOING_AWAY, "node shutting down",
+        ConnectionRegistry.CLOSE_FLUSH_MS);
+    return Future.join(closed).transform(done -> server == null ? Future.succeededFuture() : server.close());
   }
 }

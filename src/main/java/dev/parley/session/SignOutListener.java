@@ -22,6 +22,8 @@ final class SignOutListener {
    * this memory once it is registered, so it is closed too instead of outliving its session.
    */
   private static final long REMEMBER_NANOS = 30_000_000_000L;
+  /** How long a signed-out socket waits for the replies it owes: the close must come within 2 s. */
+  static final long REPLY_WAIT_MS = 1_000;
 
 
   private final ConnectionRegistry registry;
@@ -43,9 +45,9 @@ final class SignOutListener {
     recent.values().removeIf(at -> now - at > REMEMBER_NANOS);
     signedOut.sessionIds().forEach(id -> recent.put(id, now));
     // Replies of what the connections accepted go out first, within PROTOCOL 2.1's 2 s.
-    registry.closeMatching(connection -> connection.userId() == signedOut.userId()
+    registry.closing(connection -> connection.userId() == signedOut.userId()
             && (signedOut.everyConnection() || signedOut.sessionIds().contains(connection.claims().sessionId())),
-        CloseCode.REVOKED, signedOut.everyConnection() ? "disconnected by the server" : "signed out");
+        CloseCode.REVOKED, signedOut.everyConnection() ? "disconnected by the server" : "signed out", REPLY_WAIT_MS);
   }
 
   /** Whether this session was signed out within the last 30 s (see {@link #REMEMBER_NANOS}). */

@@ -15,13 +15,14 @@ import java.util.function.IntSupplier;
  *
  * <p>The connection cap is per node, exact, and free of coordination: a cluster-wide count would
  * need a shared counter that survives node crashes. The bound across the cluster is
- * {@code cap * nodes}, still fixed. Thread-safe: entries are changed under their own lock.
+ * {@code cap * nodes}, still fixed. Thread-safe: entries change only inside the map's atomic
+ * {@code compute}; reads of a count may be a moment stale, which is all push needs.
  */
 public final class UserConnections {
 
   private static final class Entry {
-    int open;
-    int active;
+    volatile int open;
+    volatile int active;
     TokenBucket sends;
   }
 
@@ -81,12 +82,7 @@ public final class UserConnections {
   /** Whether any connection of the user on this node is active (for the push service). */
   public boolean anyActive(long userId) {
     Entry e = byUser.get(userId);
-    if (e == null) {
-      return false;
-    }
-    synchronized (e) {
-      return e.active > 0;
-    }
+    return e != null && e.active > 0;
   }
 
   /** Open connections of the user on this node. */

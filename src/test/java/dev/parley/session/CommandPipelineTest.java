@@ -261,7 +261,8 @@ class CommandPipelineTest {
       }
       assertEquals(0, abuses);
       now += 61_000_000_000L;
-      for (int i = 0; i < 99; i++) {
+      // A minute later the bucket is full again: the first is admitted, the next 99 refused.
+      for (int i = 0; i < 100; i++) {
         pipeline.submit(history("h", 200));
       }
       assertEquals(0, abuses);

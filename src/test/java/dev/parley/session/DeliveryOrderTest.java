@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.parley.protocol.Events;
 import dev.parley.protocol.Json;
 import dev.parley.protocol.LogEvent;
-import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.util.ArrayList;
 import java.util.List;
