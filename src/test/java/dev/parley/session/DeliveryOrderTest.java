@@ -185,6 +185,21 @@ class DeliveryOrderTest {
     assertEquals(List.of("2", "1"), acked);
   }
 
+  @Test
+  @DisplayName("held frames are counted (the bound on what a slow reader makes the node keep), and an ack is never replaced")
+  void heldCountAndAckKept() {
+    order.hold(Set.of(C));
+    loggedInAt(0);
+    order.event(C, 1, frame(1));
+    order.ack(C, 2, ackFrame(2), () -> { });
+    order.event(C, 2, frame(2)); // the same seq again must not replace the reply
+    order.event(C, 3, frame(3));
+    assertEquals(3, order.heldCount());
+    order.release(Set.of(C));
+    assertEquals(0, order.heldCount());
+    assertEquals(List.of("1", "a2", "3"), seqs());
+  }
+
   @Nested
   @DisplayName("sync and resume")
   class Stored {
