@@ -142,11 +142,32 @@ final class DeliveryOrder {
     }
   }
 
-  /** The user left the conversation: drop what waits (acks still go out) and ignore it from now on. */
-  void left(long conversationId) {
+  /**
+   * The user left the conversation; {@code lastSeq} is the removing event, the last one of it
+   * they may get (0: none). What still waits up to it is written in seq order first, even across
+   * a gap: a gap can no longer be read (reads check membership), and the removing event must
+   * reach the user. Then the rest is dropped (acks still go out) and the conversation ignored.
+   */
+  void left(long conversationId, long lastSeq) {
     Stream stream = stream(conversationId);
+    if (stream.hasHeld()) {
+      for (var entry : stream.held.entrySet()) {
+        long seq = entry.getKey();
+        Held frame = entry.getValue();
+        if (seq <= lastSeq && (stream.delivered == UNSEEN || seq > stream.delivered)) {
+          stream.delivered = seq;
+          sink.write(frame.frame());
+          if (frame.isAck()) {
+            frame.written().run();
+          }
+        } else if (frame.isAck()) {
+          write(frame);
+        }
+      }
+      heldCount -= stream.held.size();
+      stream.held = null;
+    }
     stream.left = true;
-    writeHeldAcks(stream);
   }
 
   /** Holds live events of these conversations while their stored events are written (sync, resume). */

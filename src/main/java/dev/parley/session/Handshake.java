@@ -5,7 +5,6 @@ import dev.parley.auth.TokenService;
 import dev.parley.protocol.ChatException;
 import dev.parley.protocol.ClientCommand;
 import dev.parley.protocol.CommandParser;
-import dev.parley.protocol.ErrorCode;
 import dev.parley.protocol.Json;
 import dev.parley.protocol.Validation;
 import io.vertx.core.Future;
@@ -148,8 +147,7 @@ final class Handshake {
             queued.forEach(run);
           });
         }, failure -> {
-          boolean gone = failure instanceof ChatException chat && chat.code() == ErrorCode.NOT_FOUND;
-          fail(first.id(), gone ? "the user no longer exists" : "a valid token is required");
+          fail(first.id(), REJECTED);
           return Future.succeededFuture();
         });
   }

@@ -220,7 +220,7 @@ final class Session implements OpenConnection, ClientLink {
         connection.write(delivery.frame());
       }
       case LEFT -> {
-        order.left(delivery.conversationId());
+        order.left(delivery.conversationId(), delivery.seq());
         connection.write(delivery.frame());
       }
     }

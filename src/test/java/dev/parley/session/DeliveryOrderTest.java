@@ -263,17 +263,31 @@ class DeliveryOrderTest {
     @DisplayName("after left, events of the conversation are dropped but acks still go out")
     void left() {
       loggedInAt(3);
-      order.left(C);
+      order.left(C, 0);
       order.event(C, 4, frame(4));
       order.ack(C, 5, ackFrame(5), () -> { });
       assertEquals(List.of("a5"), seqs());
     }
 
     @Test
+    @DisplayName("the removing event held behind a gap is written before left; nothing after it is")
+    void removingEventBehindGap() {
+      loggedInAt(3);
+      order.event(C, 5, frame(5)); // 4 is missing and can no longer be read
+      order.event(C, 6, frame(6)); // the member event that removed the user
+      order.event(C, 7, frame(7)); // after the removal: not theirs
+      order.left(C, 6);
+      assertEquals(List.of("5", "6"), seqs());
+      assertEquals(0, order.heldCount());
+      fireTimers();
+      assertTrue(reads.isEmpty());
+    }
+
+    @Test
     @DisplayName("joined again, events count from the summary's lastSeq")
     void rejoined() {
       loggedInAt(3);
-      order.left(C);
+      order.left(C, 0);
       order.joined(C, 10);
       order.event(C, 11, frame(11));
       assertEquals(List.of("11"), seqs());
