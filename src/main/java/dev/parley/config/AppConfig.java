@@ -8,7 +8,7 @@ import java.util.List;
  * the {@code PARLEY_*} environment. Each nested record documents its fields and their defaults.
  */
 public record AppConfig(HttpConfig http, DbConfig db, AuthConfig auth, ClusterConfig cluster, ChatConfig chat,
-                        OpsConfig ops) {
+                        OpsConfig ops, ServerApiConfig serverApi) {
 
   /**
    * @param host           interface to bind; loopback by default so a dev node is never exposed by accident
@@ -121,4 +121,29 @@ public record AppConfig(HttpConfig http, DbConfig db, AuthConfig auth, ClusterCo
    * @param shutdownTimeout how long a stop (SIGTERM) may take before the process exits anyway (default 20 s)
    */
   public record OpsConfig(String metricsHost, int metricsPort, Duration shutdownTimeout) {}
+
+  /**
+   * The server API of PROTOCOL section 4, for an application's own backend.
+   *
+   * @param keys         accepted {@code X-Parley-Server-Key} values (several, so a key can be rotated
+   *                     without downtime); each at least 32 characters; empty (the default) turns the
+   *                     server API off, and its paths answer 404
+   * @param maxBodyBytes largest request body under {@code /api/v1/server/} (default 64 KiB: a
+   *                     4000-character message or a notice's 4 KiB payload with 1000 user ids fit)
+   * @param maxTokenTtl  longest {@code ttlMinutes} a minted token may ask for (default 7 days, the
+   *                     login token's default), so a leaked backend request cannot mint an endless one
+   */
+  public record ServerApiConfig(List<String> keys, int maxBodyBytes, Duration maxTokenTtl) {
+
+    public boolean enabled() {
+      return !keys.isEmpty();
+    }
+
+    /** Never prints the keys: a config record may end up in a log line or an exception. */
+    @Override
+    public String toString() {
+      return "ServerApiConfig[keys=" + keys.size() + " configured, maxBodyBytes=" + maxBodyBytes
+          + ", maxTokenTtl=" + maxTokenTtl + "]";
+    }
+  }
 }

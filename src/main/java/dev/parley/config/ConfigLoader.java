@@ -139,7 +139,17 @@ public final class ConfigLoader {
         string("ops.metricsHost", "PARLEY_METRICS_HOST", "127.0.0.1"),
         integer("ops.metricsPort", "PARLEY_METRICS_PORT", 9464, 0, 65535),
         Duration.ofSeconds(integer("ops.shutdownTimeoutSeconds", "PARLEY_SHUTDOWN_TIMEOUT_S", 20, 1, 600)));
-    return new AppConfig(http, db, auth, cluster, chat, ops);
+    List<String> serverKeys = list("serverApi.keys", "PARLEY_SERVER_API_KEYS", "");
+    if (!declaring && serverKeys.stream().anyMatch(key -> key.length() < 32)) {
+      // Never echo the value: it is a secret, even when it is a bad one.
+      throw new ConfigException("PARLEY_SERVER_API_KEYS (serverApi.keys): every key must be at least 32 characters");
+    }
+    var serverApi = new AppConfig.ServerApiConfig(
+        serverKeys,
+        integer("serverApi.maxBodyBytes", "PARLEY_SERVER_API_MAX_BODY_BYTES", 64 * 1024, 1024, 16 * 1024 * 1024),
+        Duration.ofMinutes(integer("serverApi.maxTokenTtlMinutes", "PARLEY_SERVER_API_MAX_TOKEN_TTL_MINUTES",
+            7 * 24 * 60, 1, 525_600)));
+    return new AppConfig(http, db, auth, cluster, chat, ops, serverApi);
   }
 
   /** The value Parley shipped in its config files until 2026-12: public, so it signs nothing. */
