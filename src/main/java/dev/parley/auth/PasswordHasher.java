@@ -27,6 +27,11 @@ import javax.crypto.spec.PBEKeySpec;
 public final class PasswordHasher {
 
   private static final String PREFIX = "pbkdf2-sha256";
+  /**
+   * Stored for a user provisioned without a password (server API, PROTOCOL 4): no password
+   * matches it, so that user signs in only through a minted token.
+   */
+  public static final String NO_PASSWORD = "!";
   private static final int SALT_BYTES = 16;
   private static final int HASH_BITS = 256;
   private static final SecureRandom RANDOM = new SecureRandom();
@@ -60,10 +65,13 @@ public final class PasswordHasher {
     return bounded(Math.max(1, queueLimit / 2), () -> hashNow(password, iterations));
   }
 
-  /** Checks a password against a stored hash; a null hash (unknown user) burns the same time and fails. */
+  /**
+   * Checks a password against a stored hash; a null hash (unknown user) or {@link #NO_PASSWORD}
+   * burns the same time and fails, so a login cannot tell those users apart from wrong passwords.
+   */
   public Future<Boolean> verify(String password, String stored) {
     return bounded(queueLimit, () -> {
-      if (stored == null) {
+      if (stored == null || NO_PASSWORD.equals(stored)) {
         verifyNow(password, decoy);
         return false;
       }

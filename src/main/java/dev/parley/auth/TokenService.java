@@ -51,7 +51,12 @@ public final class TokenService {
   }
 
   public Issued issue(long userId, String sessionId) {
-    long ttlSeconds = config.tokenTtl().toSeconds();
+    return issue(userId, sessionId, config.tokenTtl());
+  }
+
+  /** A token with its own lifetime (the server API's {@code ttlMinutes}, bounded by its config). */
+  public Issued issue(long userId, String sessionId, java.time.Duration ttl) {
+    long ttlSeconds = ttl.toSeconds();
     String token = jwt.generateToken(new JsonObject().put("sub", Long.toString(userId)).put(SESSION_CLAIM, sessionId),
         new JWTOptions().setAlgorithm("HS256").setIssuer(ISSUER).setExpiresInSeconds((int) ttlSeconds));
     // The JWT's exp is in whole seconds from its iat; report the same instant.

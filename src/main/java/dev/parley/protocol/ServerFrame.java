@@ -17,7 +17,7 @@ public sealed interface ServerFrame permits ServerFrame.Ack, ServerFrame.Event, 
 
   /** A server-initiated event (no {@code id}); stored ones are {@link LogEvent}s. */
   sealed interface Event extends ServerFrame permits LogEvent, Events.Read, Events.Receipt, Events.Unread,
-      Events.ConversationChanged, Events.Left, Events.Presence, Events.Typing, UserEvent {}
+      Events.ConversationChanged, Events.Left, Events.Presence, Events.Typing, UserEvent, NoticeEvent {}
 
   /** The success reply to a command; {@code id} echoes the command's. */
   sealed interface Ack extends ServerFrame permits AuthAck, SendAck, LogAck, ReadAck, SyncAck, HistoryAck, EmptyAck {

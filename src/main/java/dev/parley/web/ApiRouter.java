@@ -9,6 +9,7 @@ import dev.parley.store.LoginFailures;
 import dev.parley.node.NodeServices;
 import dev.parley.protocol.ChatException;
 import dev.parley.protocol.ErrorCode;
+import dev.parley.server.ServerApiRoutes;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -46,6 +47,8 @@ public final class ApiRouter {
       ctx.next();
     });
     router.route("/api/*").handler(ApiRouter::requireJson);
+    // The server API has its own key check and body limit (after the Content-Type rule above), and never reaches the user-token check below.
+    ServerApiRoutes.mount(router, vertx, services);
     router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
 
     var users = new UserRoutes(services, loginThrottle(vertx, services), new ClientAddress(services.config().http().trustedProxies()));

@@ -1,0 +1,102 @@
+package dev.parley.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.parley.bus.Delivery;
+import dev.parley.node.NodeServices;
+import dev.parley.presence.PresenceCounts;
+import dev.parley.protocol.ChatException;
+import dev.parley.protocol.ErrorCode;
+import dev.parley.protocol.Json;
+import dev.parley.protocol.NoticeEvent;
+import dev.parley.protocol.Validation;
+import io.vertx.core.Future;
+import io.vertx.ext.web.RoutingContext;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+/**
+ * {@code POST /server/notices}: an ephemeral {@code notice} event (Workerman's
+ * {@code sendToUid}/{@code sendToGroup}) to every connected device of some users, or of a
+ * conversation's members, on every node. Never stored (no seq, not in history or sync), never
+ * pushed: a device that is offline now never sees it.
+ *
+ * <p>Fan-out: the frame is encoded once and published once, as one plain {@link Delivery} naming
+ * every recipient, however many members the conversation has; each node hands it to its own
+ * connections of those users, as it does for typing and read events.
+ *
+ * <p>Counting ({@code connections} in the reply): the devices connected to those users across the
+ * cluster, read from the {@code presence} table (one indexed sum) right after the publish. That
+ * table is the cluster's one record of connected devices: every node counts a connection in as it
+ * authenticates and out as it closes, and survivors drop a dead node's rows, so the sum is the
+ * devices the publish reaches. It is the same
+ * count {@code GET /server/users/{id}/presence} reports. The alternative, every node answering a
+ * request-style fan-out with its count, would turn one publish into a reply per node and
+ * verticle instance, and the call would wait for the slowest (or a dying) node, with a timeout
+ * deciding what "counted" means. The cost of reading presence instead: a device in the middle of
+ * connecting or closing at that very moment (milliseconds) may be counted and not reached, or
+ * reached and not counted.
+ */
+final class NoticeRoutes {
+
+  /** PROTOCOL 4: a notice's payload is at most 4 KiB, encoded as JSON (UTF-8). */
+  static final int MAX_PAYLOAD_BYTES = 4096;
+
+  private final NodeServices services;
+  private final PresenceCounts presence;
+
+  NoticeRoutes(NodeServices services, PresenceCounts presence) {
+    this.services = services;
+    this.presence = presence;
+  }
+
+  void send(RoutingContext ctx) {
+    JsonNode body = ServerBodies.body(ctx);
+    boolean toUsers = body.has("userIds");
+    boolean toConversation = body.has("conversationId");
+    if (toUsers == toConversation) {
+      throw ChatException.badRequest("give exactly one of userIds and conversationId");
+    }
+    JsonNode payload = body.get("payload");
+    if (payload == null) {
+      throw ChatException.badRequest("payload is required (any JSON value)");
+    }
+    if (Json.encode(payload).getBytes(StandardCharsets.UTF_8).length > MAX_PAYLOAD_BYTES) {
+      throw new ChatException(ErrorCode.TOO_LARGE, "payload is over " + MAX_PAYLOAD_BYTES + " bytes encoded");
+    }
+    long conversationId = toConversation ? ServerBodies.id(body, "conversationId") : 0;
+    Future<long[]> recipients = toConversation
+        ? members(conversationId)
+        : existing(ServerBodies.ids(body, "userIds", Validation.MAX_GROUP_MEMBERS));
+    String frame = Json.encode(new NoticeEvent(payload, System.currentTimeMillis()));
+    Future<Map<String, Long>> counted = recipients.compose(users -> {
+      if (users.length > 0) {
+        services.fanout().publish(Delivery.plain(conversationId, users, null, frame));
+      }
+      return presence.devices(users);
+    }).map(connections -> Map.of("connections", connections));
+    ServerApiRoutes.respond(ctx, 200, counted);
+  }
+
+  private Future<long[]> members(long conversationId) {
+    return services.conversations().memberIds(conversationId).map(ids -> {
+      if (ids.isEmpty()) {
+        throw ChatException.notFound("conversation");
+      }
+      return ids.stream().mapToLong(Long::longValue).toArray();
+    });
+  }
+
+  /** The ids, all of them users; NOT_FOUND if any is not. */
+  private Future<long[]> existing(long[] userIds) {
+    if (userIds.length == 0) {
+      return Future.failedFuture(ChatException.badRequest("userIds must name at least one user"));
+    }
+    return services.users().countExisting(java.util.Arrays.stream(userIds).boxed().toList())
+        .map(count -> {
+          if (count != userIds.length) {
+            throw ChatException.notFound("user");
+          }
+          return userIds;
+        });
+  }
+}
