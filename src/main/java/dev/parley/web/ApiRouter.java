@@ -56,6 +56,7 @@ public final class ApiRouter {
     var conversations = new ConversationRoutes(services);
     String v1 = "/api/v1";
     router.get(v1 + "/health").handler(ctx -> health(ctx, services));
+    router.get(v1 + "/openapi.json").handler(OpenApiDocument::serve);
     router.post(v1 + "/users").handler(users::register);
     router.post(v1 + "/sessions").handler(users::login);
     router.get(v1 + "/push/vapid-public-key").handler(ctx -> {

@@ -421,4 +421,12 @@ class ServerApiIT {
     assertEquals(200, server(1).get("/server/users/" + sender + "/presence").status());
   }
 
+  @Test
+  @DisplayName("GET /api/v1/openapi.json serves the OpenAPI 3.1 document without a token")
+  void openApiServed() {
+    Api.Response document = api(1).get("/openapi.json", null);
+    assertEquals(200, document.status(), document.toString());
+    assertTrue(document.body().get("openapi").asText().startsWith("3.1"), document.body().path("openapi").toString());
+    assertTrue(document.body().get("paths").has("/api/v1/server/notices"));
+  }
 }
