@@ -4,6 +4,7 @@ import dev.parley.protocol.ChatException;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 
 /**
@@ -17,8 +18,16 @@ public final class PresenceCounts {
   private static final String OF_USER = """
       SELECT u.last_seen, (SELECT coalesce(sum(p.devices), 0) FROM presence p WHERE p.user_id = u.id) AS devices
       FROM users u WHERE u.id = $1""";
+  /** Those of the ids that name users, with their connected devices. */
   private static final String OF_USERS = """
-      SELECT coalesce(sum(devices), 0) AS devices FROM presence WHERE user_id = ANY ($1)""";
+      SELECT u.id AS user_id,
+             (SELECT coalesce(sum(p.devices), 0) FROM presence p WHERE p.user_id = u.id) AS devices
+      FROM users u WHERE u.id = ANY ($1)""";
+  /** A conversation's members and their connected devices in one round trip (a notice's hot path). */
+  private static final String OF_MEMBERS = """
+      SELECT m.user_id,
+             (SELECT coalesce(sum(p.devices), 0) FROM presence p WHERE p.user_id = m.user_id) AS devices
+      FROM members m WHERE m.conversation_id = $1""";
 
   /**
    * A user's presence as {@code GET /server/users/{id}/presence} reports it.
@@ -29,6 +38,14 @@ public final class PresenceCounts {
    * @param lastSeen epoch millis when the last device went offline; null while online or if never connected
    */
   public record UserPresence(long userId, boolean online, long devices, Long lastSeen) {}
+
+  /**
+   * Users (a conversation's members, or those of some ids that exist) with their device count.
+   *
+   * @param members the user ids found (none for an unknown conversation)
+   * @param devices their connected devices, summed over every node
+   */
+  public record Members(long[] members, long devices) {}
 
   private final Pool pool;
 
@@ -48,13 +65,28 @@ public final class PresenceCounts {
     });
   }
 
-  /** Connected devices of these users, summed over every node. */
-  public Future<Long> devices(long[] userIds) {
+  /** Those of these ids that name users, and how many devices they have connected, cluster-wide. */
+  public Future<Members> users(long[] userIds) {
     Long[] ids = new Long[userIds.length];
     for (int i = 0; i < userIds.length; i++) {
       ids[i] = userIds[i];
     }
-    return pool.preparedQuery(OF_USERS).execute(Tuple.of((Object) ids))
-        .map(rows -> rows.iterator().next().getLong("devices"));
+    return pool.preparedQuery(OF_USERS).execute(Tuple.of((Object) ids)).map(PresenceCounts::toMembers);
+  }
+
+  /** The conversation's members and how many devices they have connected, cluster-wide. */
+  public Future<Members> members(long conversationId) {
+    return pool.preparedQuery(OF_MEMBERS).execute(Tuple.of(conversationId)).map(PresenceCounts::toMembers);
+  }
+
+  private static Members toMembers(RowSet<Row> rows) {
+    long[] members = new long[rows.size()];
+    long devices = 0;
+    int i = 0;
+    for (Row row : rows) {
+      members[i++] = row.getLong("user_id");
+      devices += row.getLong("devices");
+    }
+    return new Members(members, devices);
   }
 }

@@ -25,7 +25,8 @@ import java.util.Map;
  * connections of those users, as it does for typing and read events.
  *
  * <p>Counting ({@code connections} in the reply): the devices connected to those users across the
- * cluster, read from the {@code presence} table (one indexed sum) right after the publish. That
+ * cluster, read from the {@code presence} table in the same query that reads the recipients (a
+ * conversation's members, or which of the named ids are users), just before the publish. That
  * table is the cluster's one record of connected devices: every node counts a connection in as it
  * authenticates and out as it closes, and survivors drop a dead node's rows, so the sum is the
  * devices the publish reaches. It is the same
@@ -63,40 +64,31 @@ final class NoticeRoutes {
     if (Json.encode(payload).getBytes(StandardCharsets.UTF_8).length > MAX_PAYLOAD_BYTES) {
       throw new ChatException(ErrorCode.TOO_LARGE, "payload is over " + MAX_PAYLOAD_BYTES + " bytes encoded");
     }
-    long conversationId = toConversation ? ServerBodies.id(body, "conversationId") : 0;
-    Future<long[]> recipients = toConversation
-        ? members(conversationId)
-        : existing(ServerBodies.ids(body, "userIds", Validation.MAX_GROUP_MEMBERS));
     String frame = Json.encode(new NoticeEvent(payload, System.currentTimeMillis()));
-    Future<Map<String, Long>> counted = recipients.compose(users -> {
-      if (users.length > 0) {
-        services.fanout().publish(Delivery.plain(conversationId, users, null, frame));
+    Future<Long> counted;
+    if (toConversation) {
+      long conversationId = ServerBodies.id(body, "conversationId");
+      // Members and their devices in one query, read just before the publish (see the class comment).
+      counted = presence.members(conversationId).map(found -> {
+        if (found.members().length == 0) {
+          throw ChatException.notFound("conversation");
+        }
+        services.fanout().publish(Delivery.plain(conversationId, found.members(), null, frame));
+        return found.devices();
+      });
+    } else {
+      long[] userIds = ServerBodies.ids(body, "userIds", Validation.MAX_GROUP_MEMBERS);
+      if (userIds.length == 0) {
+        throw ChatException.badRequest("userIds must name at least one user");
       }
-      return presence.devices(users);
-    }).map(connections -> Map.of("connections", connections));
-    ServerApiRoutes.respond(ctx, 200, counted);
-  }
-
-  private Future<long[]> members(long conversationId) {
-    return services.conversations().memberIds(conversationId).map(ids -> {
-      if (ids.isEmpty()) {
-        throw ChatException.notFound("conversation");
-      }
-      return ids.stream().mapToLong(Long::longValue).toArray();
-    });
-  }
-
-  /** The ids, all of them users; NOT_FOUND if any is not. */
-  private Future<long[]> existing(long[] userIds) {
-    if (userIds.length == 0) {
-      return Future.failedFuture(ChatException.badRequest("userIds must name at least one user"));
+      counted = presence.users(userIds).map(found -> {
+        if (found.members().length != userIds.length) {
+          throw ChatException.notFound("user");
+        }
+        services.fanout().publish(Delivery.plain(0, userIds, null, frame));
+        return found.devices();
+      });
     }
-    return services.users().countExisting(java.util.Arrays.stream(userIds).boxed().toList())
-        .map(count -> {
-          if (count != userIds.length) {
-            throw ChatException.notFound("user");
-          }
-          return userIds;
-        });
+    ServerApiRoutes.respond(ctx, 200, counted.map(connections -> Map.of("connections", connections)));
   }
 }
