@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.parley.config.AppConfig;
 import dev.parley.config.ConfigLoader;
 import dev.parley.node.NodeServices;
+import dev.parley.ops.HealthProbes;
 import dev.parley.protocol.Json;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
@@ -31,6 +32,8 @@ import org.junit.jupiter.api.Test;
  * The OpenAPI document and the router say the same: every route the API router really mounts (the
  * server API's included, which needs a key configured) has an operation in the document, and every
  * operation has a route. A branch that adds a route fails here until the document describes it.
+ * Paths answered in front of the router ({@link HealthProbes#PATHS}) count as routes too; a new
+ * handler of that kind must list its paths the same way.
  */
 class OpenApiDocumentTest {
 
@@ -81,6 +84,8 @@ class OpenApiDocumentTest {
       methods.forEach(method -> mounted.add(method.name() + " " + templated));
     }
     assertEquals(List.of(), unmethodical, "routes on an exact path need an HTTP method, so the document can name it");
+    // Served in front of the router (they must answer while the node drains), on GET.
+    HealthProbes.PATHS.forEach(path -> mounted.add("GET " + path));
     return mounted;
   }
 
