@@ -176,10 +176,12 @@ class ServerNoticesIT {
     ServerApiIT.awaitDevices(server(0), members.get(0), 1);
     ServerApiIT.awaitDevices(server(0), members.get(998), 1);
 
-    // Watch the delivery address from outside both nodes' own consumers: every publish to it arrives here.
+    // Watch the delivery address beside the nodes' own consumers, on the node that publishes (its
+    // local handlers get every publish it makes; a remote one would wait for the registration to
+    // reach the publisher through Hazelcast).
     String marker = UUID.randomUUID().toString();
     List<Delivery> published = new CopyOnWriteArrayList<>();
-    MessageConsumer<DeliveryBatch> watcher = cluster.get().node(1).vertx().eventBus().<DeliveryBatch>consumer(
+    MessageConsumer<DeliveryBatch> watcher = cluster.get().node(0).vertx().eventBus().<DeliveryBatch>consumer(
         Addresses.DELIVER, message -> message.body().deliveries().stream()
             .filter(delivery -> delivery.frame().contains(marker)).forEach(published::add));
     watcher.completion().toCompletionStage().toCompletableFuture().get(20, java.util.concurrent.TimeUnit.SECONDS);
@@ -191,6 +193,11 @@ class ServerNoticesIT {
       assertEquals(2, reply.body().get("connections").asLong(), reply.toString());
       awaitNotice(first, marker);
       awaitNotice(last, marker);
+      // The watcher runs on its own event loop: wait for it to have seen the publish.
+      long deadline = System.nanoTime() + ChatClient.TIMEOUT.toNanos();
+      while (published.isEmpty() && System.nanoTime() < deadline) {
+        java.util.concurrent.locks.LockSupport.parkNanos(10_000_000L);
+      }
       assertEquals(1, published.size(), "one publish: " + published.size());
       assertEquals(1000, published.get(0).recipients().length, "it names every member");
     } finally {
