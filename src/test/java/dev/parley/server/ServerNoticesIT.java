@@ -208,7 +208,7 @@ class ServerNoticesIT {
   }
 
   @Test
-  @DisplayName("notice limits: a payload of exactly 4 KiB encoded is accepted, one byte more is 413; bad bodies 400; unknown ids 404")
+  @DisplayName("limits: a notice payload of exactly 4 KiB encoded is accepted, one byte more is 413; over 1000 userIds or group members 400; bad bodies 400; unknown ids 404")
   void limitsAndErrors() {
     long user = server(0).newUser("limits");
     // A JSON string's encoding adds two quotes: 4094 characters encode to exactly 4096 bytes.
@@ -231,6 +231,11 @@ class ServerNoticesIT {
     assertEquals("BAD_REQUEST", notice(0, noPayload).errorCode());
     assertEquals("BAD_REQUEST", notice(0, toUsers(payload("x"))).errorCode(), "an empty userIds");
     assertEquals("BAD_REQUEST", server(0).post("/server/notices", "{\"userIds\":[\"1\"],\"payload\":1}").errorCode());
+    long[] tooMany = java.util.stream.LongStream.rangeClosed(1, 1001).toArray();
+    assertEquals("BAD_REQUEST", notice(1, toUsers(payload("x"), tooMany)).errorCode(), "at most 1000 userIds");
+    ObjectNode bigGroup = Json.mapper().createObjectNode().put("kind", "group").put("title", "too big").put("ownerId", user);
+    java.util.Arrays.stream(tooMany).forEach(bigGroup.putArray("memberIds")::add);
+    assertEquals("BAD_REQUEST", server(0).post("/server/conversations", bigGroup).errorCode(), "at most 1000 members");
     Api.Response unknownUser = notice(1, toUsers(payload("x"), user, 999_999_999L));
     assertEquals(404, unknownUser.status(), unknownUser.toString());
     ObjectNode unknownConversation = Json.mapper().createObjectNode().put("conversationId", 999_999_999L);
