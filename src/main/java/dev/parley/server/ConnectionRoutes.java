@@ -2,6 +2,7 @@ package dev.parley.server;
 
 import dev.parley.node.NodeServices;
 import dev.parley.presence.PresenceCounts;
+import dev.parley.web.Requests;
 import io.vertx.ext.web.RoutingContext;
 
 /**
@@ -20,7 +21,7 @@ final class ConnectionRoutes {
 
   /** 200 {userId, online, devices, lastSeen}, cluster-wide; 404 for an unknown user. */
   void presence(RoutingContext ctx) {
-    ServerApiRoutes.respond(ctx, 200, presence.of(ServerBodies.pathId(ctx, "id")));
+    ServerApiRoutes.respond(ctx, 200, presence.of(Requests.pathId(ctx, "id", "user")));
   }
 
   /**
@@ -28,8 +29,8 @@ final class ConnectionRoutes {
    * session is signed out first, so the tokens fail too. The body is optional.
    */
   void disconnect(RoutingContext ctx) {
-    long userId = ServerBodies.pathId(ctx, "id");
-    boolean signOut = ServerBodies.optionalBoolean(ServerBodies.optionalBody(ctx), "signOut");
+    long userId = Requests.pathId(ctx, "id", "user");
+    boolean signOut = Requests.optionalBoolean(Requests.optionalBody(ctx), "signOut");
     ServerApiRoutes.respond(ctx, 204, services.users().byId(userId)
         .compose(user -> services.signOut().disconnect(userId, signOut)));
   }

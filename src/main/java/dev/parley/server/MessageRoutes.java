@@ -8,6 +8,7 @@ import dev.parley.bus.MessageAppended;
 import dev.parley.node.NodeServices;
 import dev.parley.protocol.ChatException;
 import dev.parley.protocol.Validation;
+import dev.parley.web.Requests;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
@@ -44,18 +45,18 @@ final class MessageRoutes {
   }
 
   void send(RoutingContext ctx) {
-    JsonNode body = ServerBodies.body(ctx);
-    long senderId = ServerBodies.id(body, "senderId");
-    Long conversationId = ServerBodies.optionalId(body, "conversationId");
-    Long to = ServerBodies.optionalId(body, "to");
+    JsonNode body = Requests.body(ctx);
+    long senderId = Requests.id(body, "senderId");
+    Long conversationId = Requests.optionalId(body, "conversationId");
+    Long to = Requests.optionalId(body, "to");
     if ((conversationId == null) == (to == null)) {
       throw ChatException.badRequest("give exactly one of conversationId and to");
     }
-    String clientMsgId = ServerBodies.string(body, "clientMsgId");
+    String clientMsgId = Requests.string(body, "clientMsgId");
     if (!Validation.isClientToken(clientMsgId)) {
       throw ChatException.badRequest("clientMsgId must be 1-64 characters of [a-zA-Z0-9_-]");
     }
-    String text = ServerBodies.string(body, "text");
+    String text = Requests.string(body, "text");
     Validation.checkText(text);
     if (body.hasNonNull("replyTo")) {
       // Replies (v1.1 rich messages) are not stored by this server yet; refusing beats dropping it silently.

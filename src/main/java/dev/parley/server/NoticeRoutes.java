@@ -9,6 +9,7 @@ import dev.parley.protocol.ErrorCode;
 import dev.parley.protocol.Json;
 import dev.parley.protocol.NoticeEvent;
 import dev.parley.protocol.Validation;
+import dev.parley.web.Requests;
 import io.vertx.core.Future;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
@@ -51,7 +52,7 @@ final class NoticeRoutes {
   }
 
   void send(RoutingContext ctx) {
-    JsonNode body = ServerBodies.body(ctx);
+    JsonNode body = Requests.body(ctx);
     boolean toUsers = body.has("userIds");
     boolean toConversation = body.has("conversationId");
     if (toUsers == toConversation) {
@@ -67,7 +68,7 @@ final class NoticeRoutes {
     String frame = Json.encode(new NoticeEvent(payload, System.currentTimeMillis()));
     Future<Long> counted;
     if (toConversation) {
-      long conversationId = ServerBodies.id(body, "conversationId");
+      long conversationId = Requests.id(body, "conversationId");
       // Members and their devices in one query, read just before the publish (see the class comment).
       counted = presence.members(conversationId).map(found -> {
         if (found.members().length == 0) {
@@ -77,7 +78,7 @@ final class NoticeRoutes {
         return found.devices();
       });
     } else {
-      long[] userIds = ServerBodies.ids(body, "userIds", Validation.MAX_GROUP_MEMBERS);
+      long[] userIds = Requests.distinctIds(body, "userIds", Validation.MAX_GROUP_MEMBERS);
       if (userIds.length == 0) {
         throw ChatException.badRequest("userIds must name at least one user");
       }

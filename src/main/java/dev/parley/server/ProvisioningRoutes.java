@@ -8,6 +8,7 @@ import dev.parley.node.NodeServices;
 import dev.parley.protocol.ChatException;
 import dev.parley.protocol.Validation;
 import dev.parley.store.SessionStore;
+import dev.parley.web.Requests;
 import io.vertx.core.Future;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
@@ -37,10 +38,10 @@ final class ProvisioningRoutes {
 
   /** 201 user; 409 for a taken username; a user without password signs in only with a minted token. */
   void createUser(RoutingContext ctx) {
-    JsonNode body = ServerBodies.body(ctx);
-    String username = ServerBodies.string(body, "username");
-    String password = ServerBodies.optionalString(body, "password");
-    String displayName = ServerBodies.optionalString(body, "displayName");
+    JsonNode body = Requests.body(ctx);
+    String username = Requests.string(body, "username");
+    String password = Requests.optionalString(body, "password");
+    String displayName = Requests.optionalString(body, "displayName");
     if (!Validation.isUsername(username)) {
       throw ChatException.badRequest("username must be 3-32 characters of [a-zA-Z0-9_.-]");
     }
@@ -59,14 +60,14 @@ final class ProvisioningRoutes {
 
   /** 201 {token, userId, expiresAt, sessionId}: a session as {@code POST /sessions} opens one. */
   void mintToken(RoutingContext ctx) {
-    long userId = ServerBodies.pathId(ctx, "id");
-    JsonNode body = ServerBodies.optionalBody(ctx);
-    String deviceId = body == null ? null : ServerBodies.optionalString(body, "deviceId");
+    long userId = Requests.pathId(ctx, "id", "user");
+    JsonNode body = Requests.optionalBody(ctx);
+    String deviceId = body == null ? null : Requests.optionalString(body, "deviceId");
     if (deviceId != null && !Validation.isClientToken(deviceId)) {
       throw ChatException.badRequest("deviceId must be 1-64 characters of [a-zA-Z0-9_-]");
     }
     long maxMinutes = services.config().serverApi().maxTokenTtl().toMinutes();
-    Long ttlMinutes = body == null ? null : ServerBodies.optionalLong(body, "ttlMinutes", 1, maxMinutes);
+    Long ttlMinutes = body == null ? null : Requests.optionalLong(body, "ttlMinutes", 1, maxMinutes);
     Duration ttl = ttlMinutes == null ? services.config().auth().tokenTtl() : Duration.ofMinutes(ttlMinutes);
     Future<TokenService.Issued> issued = services.users().byId(userId).compose(user -> {
       TokenService.Issued token = services.tokens().issue(userId, SessionStore.newId(), ttl);
@@ -79,18 +80,18 @@ final class ProvisioningRoutes {
 
   /** 201 summary (the owner's view): a group as if the owner had created it, with the same events. */
   void createGroup(RoutingContext ctx) {
-    JsonNode body = ServerBodies.body(ctx);
-    if (!"group".equals(ServerBodies.string(body, "kind"))) {
+    JsonNode body = Requests.body(ctx);
+    if (!"group".equals(Requests.string(body, "kind"))) {
       throw ChatException.badRequest("kind must be group");
     }
-    String title = ServerBodies.string(body, "title");
+    String title = Requests.string(body, "title");
     if (!Validation.isTitle(title)) {
       throw ChatException.badRequest("title must be 1-128 characters and not blank");
     }
-    long ownerId = ServerBodies.id(body, "ownerId");
+    long ownerId = Requests.id(body, "ownerId");
     List<Long> requested = new ArrayList<>();
     requested.add(ownerId);
-    for (long id : ServerBodies.ids(body, "memberIds", Validation.MAX_GROUP_MEMBERS)) {
+    for (long id : Requests.distinctIds(body, "memberIds", Validation.MAX_GROUP_MEMBERS)) {
       requested.add(id);
     }
     List<Long> members = requested.stream().distinct().toList();
