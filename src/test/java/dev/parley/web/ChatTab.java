@@ -7,6 +7,7 @@ import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -22,11 +23,20 @@ final class ChatTab implements AutoCloseable {
   private final String label;
   private final BrowserContext context;
   private final Page page;
+  private final List<String> scriptErrors = new ArrayList<>();
 
   private ChatTab(String label, BrowserContext context, Page page) {
     this.label = label;
     this.context = context;
     this.page = page;
+    // Uncaught exceptions and console.error calls. Chromium's own "Failed to load resource" lines
+    // for refused requests (401, 403, 429 the tests provoke) are the server answering, not a bug.
+    page.onPageError(error -> scriptErrors.add("uncaught: " + error));
+    page.onConsoleMessage(message -> {
+      if ("error".equals(message.type()) && !message.text().startsWith("Failed to load resource")) {
+        scriptErrors.add("console: " + message.text());
+      }
+    });
   }
 
   /** A fresh context (no cookies, no storage) with the app at {@code url} loaded. */
@@ -50,6 +60,17 @@ final class ChatTab implements AutoCloseable {
     return context;
   }
 
+  /** Script errors logged in this tab so far. */
+  List<String> scriptErrors() {
+    return List.copyOf(scriptErrors);
+  }
+
+  /** Reloads the page (same tab, same storage) and waits for the chat to connect again. */
+  ChatTab reload() {
+    page.reload();
+    return awaitConnected();
+  }
+
   // ---- signing in ----
 
   /** Creates the account with the registration form; returns once the chat is connected. */
@@ -64,10 +85,15 @@ final class ChatTab implements AutoCloseable {
 
   /** Signs in with the login form; returns once the chat is connected. */
   ChatTab signIn(String username) {
-    page.getByTestId("login-username").fill(username);
-    page.getByTestId("login-password").fill(PASSWORD);
-    page.getByTestId("login-submit").click();
+    submitSignIn(username, PASSWORD);
     return awaitConnected();
+  }
+
+  /** Fills and submits the login form, without waiting for any outcome. */
+  void submitSignIn(String username, String password) {
+    page.getByTestId("login-username").fill(username);
+    page.getByTestId("login-password").fill(password);
+    page.getByTestId("login-submit").click();
   }
 
   Locator connectionState() {
@@ -136,6 +162,26 @@ final class ChatTab implements AutoCloseable {
     composer.fill(text);
     composer.press("Enter");
     return message(text);
+  }
+
+  /** The open group's details dialog. */
+  Locator openGroupDetails() {
+    page.getByTestId("group-info").click();
+    Locator dialog = page.locator("dialog.modal-details");
+    assertThat(dialog).isVisible();
+    return dialog;
+  }
+
+  /** The profile and devices panel. */
+  Locator openProfile() {
+    page.getByTestId("profile-button").click();
+    Locator dialog = page.locator("dialog[data-testid=profile-dialog]");
+    assertThat(dialog).isVisible();
+    return dialog;
+  }
+
+  Locator notes() {
+    return page.getByTestId("timeline-note");
   }
 
   /** The message's actions menu, then Recall. */
