@@ -82,6 +82,11 @@ export class ParleyApi {
     return this.#call('PATCH', `/conversations/${conversationId}/members/${userId}`, { body: { role } });
   }
 
+  /** A page of a group's members by userId (docs/protocol.md): {members, hasMore}. */
+  members(conversationId, { after = 0, limit = 500 } = {}) {
+    return this.#call('GET', `/conversations/${conversationId}/members?after=${after}&limit=${limit}`);
+  }
+
   rename(conversationId, title) {
     return this.#call('PATCH', `/conversations/${conversationId}`, { body: { title } });
   }

@@ -203,6 +203,18 @@ export class ChatSession extends Emitter {
     this.store.updateMember(id, userId, { role });
   }
 
+  /** Summaries list the first 100 members: the rest, page by page, for the details dialog. */
+  async loadAllMembers(id) {
+    let after = 0;
+    for (;;) {
+      const page = await this.#api.members(id, { after });
+      const members = page?.members ?? [];
+      this.store.mergeMembers(id, members);
+      if (!page?.hasMore || members.length === 0) return;
+      after = members.at(-1).userId;
+    }
+  }
+
   /** Owner and admins: every member sees the new title through the `title` event. */
   async rename(id, title) {
     const summary = await this.#api.rename(id, title);

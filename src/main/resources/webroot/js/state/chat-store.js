@@ -351,6 +351,17 @@ export class ChatStore extends Emitter {
     this.#changedConversation(conversation);
   }
 
+  /** Members beyond a summary's first 100 (a members page): listed until the next summary. */
+  mergeMembers(id, members) {
+    const conversation = this.get(id);
+    if (!conversation) return;
+    for (const member of members) {
+      this.users.remember(member);
+      conversation.listMember(member);
+    }
+    this.#changedConversation(conversation);
+  }
+
   /** A user looked up by id (GET /users/{id}): the directory and any member entry without a name. */
   learnUser(user) {
     this.users.remember(user);

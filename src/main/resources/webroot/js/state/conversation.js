@@ -82,7 +82,12 @@ export class Conversation {
     if (kind) this.kind = kind;
     if (title != null) this.title = title;
     if (!Array.isArray(members)) return;
+    // A summary lists the first members by userId; those paged in beyond it stay listed.
+    const partial = Number.isInteger(memberCount) && memberCount > members.length;
+    const lastListed = members.at(-1)?.userId ?? 0;
+    const beyond = partial ? this.members.filter((member) => member.userId > lastListed) : [];
     this.#members = new Map(members.map((member) => [member.userId, { ...member }]));
+    for (const member of beyond) if (!this.#members.has(member.userId)) this.#members.set(member.userId, member);
     this.memberCount = Number.isInteger(memberCount) ? memberCount : members.length;
     // Summaries may carry each member's lastReadSeq; in a direct chat the peer's is "Seen".
     const peer = this.kind === 'direct' ? this.peer(this.meId) : null;
@@ -109,6 +114,11 @@ export class Conversation {
     this.#members.set(member.userId, { online: false, lastSeen: null, lastReadSeq: 0, ...member });
     this.memberCount = Math.max(this.memberCount + 1, this.#members.size);
     return true;
+  }
+
+  /** A member from a members page: listed, and already counted in memberCount. */
+  listMember(member) {
+    if (!this.#members.has(member.userId)) this.#members.set(member.userId, { ...member });
   }
 
   /** Groups: how many other members have read up to seq (from the summaries' lastReadSeq). */

@@ -61,6 +61,20 @@ export function openGroupDetailsDialog(session, conversationId) {
   });
   const leaveSection = h('section', { class: 'leave-section' });
   const memberRows = new KeyedList(memberList);
+  const showAll = h('button', {
+    class: 'link-button',
+    testid: 'show-all-members',
+    attrs: { type: 'button' },
+    props: { hidden: true },
+    on: { click: () => act(async () => {
+      showAll.disabled = true;
+      try {
+        await session.loadAllMembers(conversationId);
+      } finally {
+        showAll.disabled = false;
+      }
+    }) },
+  });
   let renderedRole = null;
 
   const search = createUserSearch({
@@ -153,6 +167,8 @@ export function openGroupDetailsDialog(session, conversationId) {
       || a.displayName.localeCompare(b.displayName));
     const count = Math.max(conversation.memberCount, members.length);
     heading.textContent = `${count} ${count === 1 ? 'member' : 'members'}`;
+    showAll.hidden = count <= members.length;
+    showAll.textContent = `Show all ${count} members`;
     memberRows.update(members, {
       key: (member) => String(member.userId),
       signature: (member) => JSON.stringify([member.displayName, member.username, member.role, myRole]),
@@ -178,7 +194,7 @@ export function openGroupDetailsDialog(session, conversationId) {
   const modal = openModal({
     title: conversation?.displayTitle ?? 'Group',
     className: 'modal-details',
-    body: [notices.element, renameSection, addSection, h('section', { class: 'stack' }, [heading, memberList]), leaveSection],
+    body: [notices.element, renameSection, addSection, h('section', { class: 'stack' }, [heading, memberList, h('div', {}, [showAll])]), leaveSection],
     onClose: () => listeners.abort(),
   });
   store.on('change', update, { signal: listeners.signal });

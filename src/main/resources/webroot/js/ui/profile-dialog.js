@@ -1,8 +1,8 @@
 /**
  * Profile and devices: change the display name (others see it live through the `user`
- * event) and the password (which signs out every other session), and the list of
- * signed-in devices from GET /sessions, with "Sign out" for each other one and "Sign out
- * everywhere else".
+ * event), the list of signed-in devices from GET /sessions with "Sign out" for each
+ * other one and "Sign out everywhere else", and the password (a change signs out every
+ * other session).
  */
 import { describeError } from '../api/error-text.js';
 import { h } from '../core/dom.js';
@@ -94,23 +94,30 @@ export function openProfileDialog(session) {
   }, [icon('logout', { size: 18 }), h('span', { text: 'Sign out everywhere else' })]);
   const deviceStatus = h('p', { class: 'field-hint', attrs: { 'aria-live': 'polite' } });
 
+  function status(text) {
+    deviceStatus.textContent = text;
+    deviceStatus.hidden = !text;
+  }
+
   async function loadDevices() {
-    deviceStatus.textContent = 'Loading devices…';
+    status(deviceList.childElementCount ? '' : 'Loading devices…');
     try {
       const sessions = await session.devices();
       if (listeners.signal.aborted) return;
-      deviceStatus.textContent = '';
-      deviceList.replaceChildren(...sessions.map(deviceRow));
+      status('');
+      // This device first, then the others newest first (the server's order).
+      const ordered = [...sessions.filter((entry) => entry.current), ...sessions.filter((entry) => !entry.current)];
+      deviceList.replaceChildren(...ordered.map(deviceRow));
       othersButton.hidden = !sessions.some((entry) => !entry.current);
     } catch (error) {
-      deviceStatus.textContent = describeError(error);
+      status(describeError(error));
     }
   }
 
   function deviceRow(entry) {
     const active = entry.current ? 'Active now' : formatLastSeen(entry.lastActiveAt).replace('Last seen', 'Active');
     return h('li', { class: 'device-item', testid: 'device-item', data: { sessionId: entry.sessionId, deviceId: entry.deviceId, current: String(Boolean(entry.current)) } }, [
-      h('span', { class: 'device-icon', attrs: { 'aria-hidden': 'true' } }, [icon(entry.current ? 'check' : 'chat', { size: 18 })]),
+      h('span', { class: 'device-icon', attrs: { 'aria-hidden': 'true' } }, [icon((entry.deviceId ?? '').startsWith('web-') ? 'monitor' : 'phone', { size: 18 })]),
       h('span', { class: 'device-names' }, [
         h('span', { class: 'device-name', text: deviceLabel(entry) }),
         h('span', {
@@ -166,8 +173,8 @@ export function openProfileDialog(session) {
     body: [
       notices.element,
       h('section', { class: 'stack' }, [h('p', { class: 'section-label', text: 'Profile' }), nameForm]),
-      h('section', { class: 'stack' }, [h('p', { class: 'section-label', text: 'Password' }), passwordForm]),
       h('section', { class: 'stack', testid: 'devices-section' }, [h('p', { class: 'section-label', text: 'Devices' }), deviceStatus, deviceList, h('div', {}, [othersButton])]),
+      h('section', { class: 'stack' }, [h('p', { class: 'section-label', text: 'Password' }), passwordForm]),
     ],
     onClose: () => listeners.abort(),
   });

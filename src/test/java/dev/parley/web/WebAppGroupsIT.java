@@ -9,6 +9,7 @@ import dev.parley.protocol.Json;
 import dev.parley.testing.Api;
 import dev.parley.testing.ChatClient;
 import java.util.List;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -182,7 +183,33 @@ class WebAppGroupsIT extends WebAppHarness {
     assertThat(bobTab.messages().getByTestId("message-text")).hasText(new String[] {"Removed by an admin: Spam"});
   }
 
+  @Test
+  @DisplayName("a group larger than a summary's 100 members shows its full count and lists everyone on request")
+  void bigGroupListsEveryMember() {
+    Api.Account alice = account("alice", "Alice Martin");
+    List<Api.Account> others = IntStream.rangeClosed(1, 104).mapToObj(i -> userOnly("member" + i)).toList();
+    api.group(alice, "Town hall", others);
+    ChatTab aliceTab = tab("alice").signIn(alice.username());
+    aliceTab.open("Town hall");
+    assertThat(subtitle(aliceTab)).hasText("105 members");
+
+    Locator details = aliceTab.openGroupDetails();
+    assertThat(details.getByTestId("member-item")).hasCount(100);
+    details.getByTestId("show-all-members").click();
+    assertThat(details.getByTestId("member-item")).hasCount(105);
+    assertThat(details.getByTestId("show-all-members")).isHidden();
+  }
+
   // ---------------------------------------------------------------------------------------------
+
+  /** A user who never signs in (no session), for filling a group. */
+  private static Api.Account userOnly(String prefix) {
+    String name = username(prefix);
+    Api.Response created = api.post("/users", null, Json.mapper().createObjectNode()
+        .put("username", name).put("password", ChatTab.PASSWORD));
+    assertEquals(201, created.status(), "register " + name + ": " + created);
+    return new Api.Account(created.body().get("id").asLong(), name, null);
+  }
 
   private static Locator subtitle(ChatTab tab) {
     return tab.page().getByTestId("conversation-subtitle");
