@@ -66,10 +66,6 @@ export class ParleyApi {
     return conversations;
   }
 
-  createDirect(peerId) {
-    return this.#call('POST', '/conversations', { body: { kind: 'direct', peerId } });
-  }
-
   createGroup(title, memberIds) {
     return this.#call('POST', '/conversations', { body: { kind: 'group', title, memberIds } });
   }

@@ -221,9 +221,9 @@ export class ChatSession extends Emitter {
     if (summary?.id === id) this.store.upsertSummary(summary);
   }
 
+  /** The `member` event that follows (to every member's devices, ours too) updates the list and the count. */
   async removeMember(id, userId) {
     await this.#api.removeMember(id, userId);
-    this.store.removeMember(id, userId);
   }
 
   async leave(id) {

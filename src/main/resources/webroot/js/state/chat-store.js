@@ -475,11 +475,6 @@ export class ChatStore extends Emitter {
     if (conversation?.updateMember(userId, changes)) this.#changedConversation(conversation);
   }
 
-  removeMember(id, userId) {
-    const conversation = this.get(id);
-    if (conversation?.removeMember(userId)) this.#changedConversation(conversation);
-  }
-
   dispose() {
     clearTimeout(this.#typingTimer);
   }

@@ -19,6 +19,8 @@ import java.util.regex.Pattern;
 final class ChatTab implements AutoCloseable {
 
   static final String PASSWORD = "correct-horse-battery";
+  private static final Pattern EXPECTED_REFUSAL =
+      Pattern.compile("^Failed to load resource: the server responded with a status of (400|401|403|404|409|429)\\b");
 
   private final String label;
   private final BrowserContext context;
@@ -30,11 +32,12 @@ final class ChatTab implements AutoCloseable {
     this.context = context;
     this.page = page;
     // Uncaught exceptions and console.error calls. Chromium's own "Failed to load resource" lines
-    // for refused requests (401, 403, 429 the tests provoke) are the server answering, not a bug.
+    // for the refusals tests provoke (400, 401, 403, 404, 409, 429) are the server answering, not a
+    // bug; any other failed load (a 5xx, a dropped module) is kept.
     page.onPageError(error -> scriptErrors.add("uncaught: " + error));
     page.onConsoleMessage(message -> {
-      if ("error".equals(message.type()) && !message.text().startsWith("Failed to load resource")) {
-        scriptErrors.add("console: " + message.text());
+      if ("error".equals(message.type()) && !EXPECTED_REFUSAL.matcher(message.text()).find()) {
+        scriptErrors.add("console: " + message.text() + " at " + message.location());
       }
     });
   }

@@ -83,6 +83,32 @@ class WebAppGroupsIT extends WebAppHarness {
   }
 
   @Test
+  @DisplayName("an owner removes a member in the details: the list, the count and a note follow, and the removed member's tab lets go of the group")
+  void removingAMember() {
+    Api.Account alice = account("alice", "Alice Martin");
+    Api.Account bob = account("bob", "Bob Chen");
+    Api.Account carol = account("carol", "Carol Diaz");
+    api.group(alice, "Book club", List.of(bob, carol));
+    ChatTab aliceTab = tab("alice").signIn(alice.username());
+    ChatTab carolTab = tab("carol").signIn(carol.username());
+    carolTab.open("Book club");
+    aliceTab.open("Book club");
+
+    Locator details = aliceTab.openGroupDetails();
+    assertThat(details.getByTestId("member-item")).hasCount(3);
+    details.locator("[data-testid=member-item][data-user-id='" + carol.id() + "']").getByTestId("remove-member").click();
+    aliceTab.page().getByTestId("confirm-remove-member").click();
+    assertThat(details.getByTestId("member-item")).hasCount(2);
+    aliceTab.page().keyboard().press("Escape");
+    assertThat(subtitle(aliceTab)).hasText("2 members");
+    assertThat(aliceTab.notes()).hasText(new String[] {"You removed Carol Diaz"});
+
+    assertThat(carolTab.conversationItem("Book club")).hasCount(0);
+    assertThat(carolTab.title()).hasCount(0);
+    assertThat(carolTab.page().getByTestId("error-notice")).containsText("You are no longer in “Book club”");
+  }
+
+  @Test
   @DisplayName("a demoted admin loses \"Remove for everyone\" at once, and the role change is a note")
   void roleChangesAreLive() {
     Api.Account alice = account("alice", "Alice Martin");
