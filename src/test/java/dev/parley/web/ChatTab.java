@@ -35,6 +35,12 @@ final class ChatTab implements AutoCloseable {
     // for the refusals tests provoke (400, 401, 403, 404, 409, 429) are the server answering, not a
     // bug; any other failed load (a 5xx, a dropped module) is kept.
     page.onPageError(error -> scriptErrors.add("uncaught: " + error));
+    // A request that never got an answer (a reload or navigation aborting one is not that).
+    page.onRequestFailed(request -> {
+      if (!request.url().contains("/ws") && !String.valueOf(request.failure()).contains("ERR_ABORTED")) {
+        scriptErrors.add("request failed: " + request.method() + " " + request.url() + ": " + request.failure());
+      }
+    });
     page.onConsoleMessage(message -> {
       if ("error".equals(message.type()) && !EXPECTED_REFUSAL.matcher(message.text()).find()) {
         scriptErrors.add("console: " + message.text() + " at " + message.location());
@@ -46,9 +52,10 @@ final class ChatTab implements AutoCloseable {
   static ChatTab open(Browser browser, String url, String label, Browser.NewContextOptions options, double actionTimeoutMs) {
     BrowserContext context = browser.newContext(options);
     context.setDefaultTimeout(actionTimeoutMs);
-    Page page = context.newPage();
-    page.navigate(url);
-    return new ChatTab(label, context, page);
+    // Listening before the first navigation, so an error while the app loads is reported too.
+    ChatTab tab = new ChatTab(label, context, context.newPage());
+    tab.page.navigate(url);
+    return tab;
   }
 
   String label() {
