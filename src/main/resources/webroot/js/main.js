@@ -14,6 +14,7 @@ const tabBadge = new TabBadge();
 
 const END_NOTICES = {
   expired: 'Your session has ended. Please sign in again.',
+  'signed-out-elsewhere': 'You were signed out: from another device, or because your password was changed. Sign in again to continue.',
 };
 
 function showSignIn(notice = null) {

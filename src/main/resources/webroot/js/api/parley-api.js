@@ -20,13 +20,40 @@ export class ParleyApi {
     return this.#call('POST', '/users', { body: { username, password, displayName }, authenticated: false });
   }
 
-  /** Returns {token, userId, expiresAt}. */
+  /** Returns {token, userId, expiresAt, sessionId}. */
   signIn({ username, password, deviceId }) {
     return this.#call('POST', '/sessions', { body: { username, password, deviceId }, authenticated: false });
   }
 
   me() {
     return this.#call('GET', '/me');
+  }
+
+  /** Anyone by id, also a user who has left every conversation we share. */
+  user(id) {
+    return this.#call('GET', `/users/${id}`);
+  }
+
+  updateMe({ displayName }) {
+    return this.#call('PATCH', '/me', { body: { displayName } });
+  }
+
+  /** Signs every other session out (PROTOCOL.md §2.1). */
+  changePassword(currentPassword, newPassword) {
+    return this.#call('PUT', '/me/password', { body: { currentPassword, newPassword } });
+  }
+
+  async sessions() {
+    const { sessions } = await this.#call('GET', '/sessions');
+    return sessions;
+  }
+
+  signOutCurrent() {
+    return this.#call('DELETE', '/sessions/current', { notifyUnauthenticated: false });
+  }
+
+  signOutSession(sessionId) {
+    return this.#call('DELETE', `/sessions/${encodeURIComponent(sessionId)}`);
   }
 
   async searchUsers(prefix) {
@@ -37,10 +64,6 @@ export class ParleyApi {
   async listConversations() {
     const { conversations } = await this.#call('GET', '/conversations');
     return conversations;
-  }
-
-  createDirect(peerId) {
-    return this.#call('POST', '/conversations', { body: { kind: 'direct', peerId } });
   }
 
   createGroup(title, memberIds) {
@@ -55,11 +78,20 @@ export class ParleyApi {
     return this.#call('PATCH', `/conversations/${conversationId}/members/${userId}`, { body: { role } });
   }
 
+  /** A page of a group's members by userId (docs/protocol.md): {members, hasMore}. */
+  members(conversationId, { after = 0, limit = 500 } = {}) {
+    return this.#call('GET', `/conversations/${conversationId}/members?after=${after}&limit=${limit}`);
+  }
+
+  rename(conversationId, title) {
+    return this.#call('PATCH', `/conversations/${conversationId}`, { body: { title } });
+  }
+
   removeMember(conversationId, userId) {
     return this.#call('DELETE', `/conversations/${conversationId}/members/${userId}`);
   }
 
-  async #call(method, path, { body, authenticated = true } = {}) {
+  async #call(method, path, { body, authenticated = true, notifyUnauthenticated = true } = {}) {
     const headers = { Accept: 'application/json' };
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     if (authenticated) headers.Authorization = `Bearer ${this.#token}`;
@@ -78,7 +110,7 @@ export class ParleyApi {
     const payload = response.status === 204 ? null : await response.json().catch(() => null);
     if (response.ok) return payload;
     const error = toError(response, payload);
-    if (response.status === 401 && authenticated) this.#onUnauthenticated(error);
+    if (response.status === 401 && authenticated && notifyUnauthenticated) this.#onUnauthenticated(error);
     throw error;
   }
 }

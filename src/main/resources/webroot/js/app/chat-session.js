@@ -10,6 +10,7 @@
 import { ParleyApi } from '../api/parley-api.js';
 import { Emitter } from '../core/emitter.js';
 import { ChatSocket, socketUrl } from '../realtime/chat-socket.js';
+import { CloseCode } from '../realtime/close-code.js';
 import { ChatStore } from '../state/chat-store.js';
 import { applyServerEvent } from '../state/server-events.js';
 import { Outbox } from './outbox.js';
@@ -17,6 +18,10 @@ import { ReadMarker } from './read-marker.js';
 import { TypingNotifier } from './typing-notifier.js';
 
 const HISTORY_PAGE = 50;
+/** The protocol's largest history page. */
+const MAX_PAGE = 200;
+/** Opening at the first unread loads at most this many pages above the latest one. */
+const MAX_UNREAD_PAGES = 10;
 // A resume that is still behind after this many sync rounds is finished on the next connection.
 const MAX_SYNC_ROUNDS = 20;
 
@@ -30,6 +35,8 @@ export class ChatSession extends Emitter {
   #readMarker;
   #typing;
   #ended = false;
+  #reasonAsked = new Set(); // messageIds whose revoke reason was looked up
+  #leaving = new Set(); // conversations we are leaving ourselves: no "you are no longer in" notice
   #refreshing = null;
   #refreshAgain = false;
   #refreshTimer = null;
@@ -51,11 +58,15 @@ export class ChatSession extends Emitter {
     this.#socket.on('state', (state) => this.store.setConnection(state));
     this.#socket.on('authenticated', (ack) => this.#onAuthenticated(ack));
     this.#socket.on('event', (event) => this.#onEvent(event));
-    this.#socket.on('session-ended', () => this.#end('expired'));
+    // 4403: this session was signed out elsewhere (another device, a password change).
+    this.#socket.on('session-ended', ({ code }) => this.#end(code === CloseCode.REVOKED ? 'signed-out-elsewhere' : 'expired'));
     this.store.on('unknown-conversation', () => this.#scheduleRefresh());
     this.store.on('removed', (conversation, wasSelected) => {
-      if (wasSelected) this.emit('notice', { text: `You are no longer in “${conversation.displayTitle}”.`, tone: 'info' });
+      if (wasSelected && !this.#leaving.has(conversation.id)) {
+        this.emit('notice', { text: `You are no longer in “${conversation.displayTitle}”.`, tone: 'info' });
+      }
     });
+    this.store.users.lookup = (userId) => this.#lookupUser(userId);
   }
 
   get socket() {
@@ -76,7 +87,13 @@ export class ChatSession extends Emitter {
     this.#socket.start();
   }
 
-  signOut() {
+  /** Signs this session out on the server too, so its token is dead everywhere. */
+  async signOut() {
+    try {
+      await this.#api.signOutCurrent();
+    } catch {
+      // Offline or already signed out: the local sign-out still happens; the token expires.
+    }
     this.#end('signed-out');
   }
 
@@ -90,6 +107,13 @@ export class ChatSession extends Emitter {
     this.store.select(id);
     this.#loadSelected();
     this.#readMarker.schedule();
+    // Group members' read markers ("Seen by N") come with summaries only: re-read them.
+    if (this.store.get(id)?.isGroup) this.refresh();
+  }
+
+  /** The open timeline's view: at the bottom, and the newest message seq fully on screen. */
+  viewed(id, viewport) {
+    this.#readMarker.viewed(id, viewport);
   }
 
   close() {
@@ -102,7 +126,7 @@ export class ChatSession extends Emitter {
     const timeline = conversation?.timeline;
     if (!timeline?.active || timeline.reachedStart || timeline.loadState === 'loading') return;
     if (timeline.oldestSeq == null) return this.#loadLatest(conversation);
-    await this.#loadPage(conversation, { beforeSeq: timeline.oldestSeq }, true);
+    await this.#loadPage(conversation, { beforeSeq: timeline.oldestSeq, limit: HISTORY_PAGE }, true);
   }
 
   retryLoad(id) {
@@ -155,10 +179,12 @@ export class ChatSession extends Emitter {
     return users;
   }
 
-  /** Opens (creating if needed) the direct conversation with userId; returns its id. */
-  async startDirect(userId) {
-    const summary = await this.#api.createDirect(userId);
-    return this.store.upsertSummary(summary, { announced: true }).conversation.id;
+  /**
+   * Opens the direct conversation with user: the existing one, or a draft that the first
+   * message creates (send with `to`), so the other person sees nothing until then.
+   */
+  startDirect(user) {
+    return this.store.openDraft(user);
   }
 
   async createGroup(title, memberIds) {
@@ -177,19 +203,73 @@ export class ChatSession extends Emitter {
     this.store.updateMember(id, userId, { role });
   }
 
+  /** Summaries list the first 100 members: the rest, page by page, for the details dialog. */
+  async loadAllMembers(id) {
+    let after = 0;
+    for (;;) {
+      const page = await this.#api.members(id, { after });
+      const members = page?.members ?? [];
+      this.store.mergeMembers(id, members);
+      if (!page?.hasMore || members.length === 0) return;
+      after = members.at(-1).userId;
+    }
+  }
+
+  /** Owner and admins: every member sees the new title through the `title` event. */
+  async rename(id, title) {
+    const summary = await this.#api.rename(id, title);
+    if (summary?.id === id) this.store.upsertSummary(summary);
+  }
+
+  /** The `member` event that follows (to every member's devices, ours too) updates the list and the count. */
   async removeMember(id, userId) {
     await this.#api.removeMember(id, userId);
-    this.store.removeMember(id, userId);
   }
 
   async leave(id) {
-    await this.#api.removeMember(id, this.store.me.id);
-    this.store.removeConversation(id);
+    this.#leaving.add(id);
+    try {
+      await this.#api.removeMember(id, this.store.me.id);
+      // The `left` event may have come first; either way the conversation goes once.
+      this.store.removeConversation(id);
+    } finally {
+      this.#leaving.delete(id);
+    }
   }
 
-  /** Re-reads every summary (members and roles change without an event of their own). */
+  /** Re-reads every summary (members' read markers, missed changes). */
   refresh() {
     this.#scheduleRefresh(0);
+  }
+
+  // ---- profile and devices ----
+
+  async updateProfile(displayName) {
+    const user = await this.#api.updateMe({ displayName });
+    this.store.setMe(user);
+    return user;
+  }
+
+  /** Signs every other session out; this one stays. */
+  changePassword(currentPassword, newPassword) {
+    return this.#api.changePassword(currentPassword, newPassword);
+  }
+
+  devices() {
+    return this.#api.sessions();
+  }
+
+  signOutDevice(sessionId) {
+    return this.#api.signOutSession(sessionId);
+  }
+
+  /** Every session but this one, signed out one by one (there is no single call for it). */
+  async signOutOtherDevices() {
+    const sessions = await this.#api.sessions();
+    await Promise.all(sessions.filter((session) => !session.current).map((session) => this.#api.signOutSession(session.sessionId)
+      .catch((error) => {
+        if (error.code !== 'NOT_FOUND') throw error; // already gone: fine
+      })));
   }
 
   // ---- internals ----
@@ -227,27 +307,70 @@ export class ChatSession extends Emitter {
   /** The selected conversation may only become known after the list arrives (a deep link). */
   #loadSelected() {
     const conversation = this.store.selected;
-    if (conversation && !conversation.timeline.active) this.#loadLatest(conversation);
+    if (conversation && !conversation.draft && !conversation.timeline.active) this.#loadLatest(conversation);
   }
 
+  /**
+   * The latest page, large enough to reach the first unread message when it can, then
+   * older pages until it is loaded: the timeline opens there, with the divider above it.
+   */
   async #loadLatest(conversation) {
     // Live events are kept from the moment the request leaves, so nothing committed
     // between the page's snapshot and its arrival can fall through the crack.
-    conversation.timeline.active = true;
-    await this.#loadPage(conversation, {}, false);
+    const { timeline } = conversation;
+    timeline.active = true;
+    const unreadAfter = conversation.unread > 0 ? conversation.lastReadSeq : null;
+    const span = unreadAfter == null ? 0 : conversation.seqs.cursor - unreadAfter;
+    const limit = Math.min(MAX_PAGE, Math.max(HISTORY_PAGE, span + 10));
+    if (!(await this.#loadPage(conversation, { limit }, false, { settle: unreadAfter == null }))) return;
+    for (let page = 0; unreadAfter != null && page < MAX_UNREAD_PAGES; page += 1) {
+      if (timeline.reachedStart || timeline.oldestSeq == null || timeline.oldestSeq <= unreadAfter + 1) break;
+      if (!(await this.#loadPage(conversation, { beforeSeq: timeline.oldestSeq, limit: MAX_PAGE }, true, { settle: false }))) return;
+    }
+    this.store.setLoadState(conversation.id, 'idle');
   }
 
-  async #loadPage(conversation, cursor, olderPage) {
+  /** Returns true when the page arrived; settle: back to 'idle' after it (else the caller does). */
+  async #loadPage(conversation, cursor, olderPage, { settle = true } = {}) {
     const id = conversation.id;
+    const limit = cursor.limit ?? HISTORY_PAGE;
     this.store.setLoadState(id, 'loading');
     try {
-      const ack = await this.#socket.command('history', { conversationId: id, limit: HISTORY_PAGE, ...cursor });
-      this.store.applyHistory(id, ack.events ?? [], { requestedLimit: HISTORY_PAGE, olderPage });
-      this.store.setLoadState(id, 'idle');
+      const ack = await this.#socket.command('history', { conversationId: id, ...cursor, limit });
+      this.store.applyHistory(id, ack.events ?? [], { requestedLimit: limit, olderPage });
+      if (settle) this.store.setLoadState(id, 'idle');
+      return true;
     } catch (error) {
       this.store.setLoadState(id, error.code === 'NOT_FOUND' ? 'idle' : 'error');
       if (error.code === 'NOT_FOUND') this.store.removeConversation(id);
+      return false;
     }
+  }
+
+  /**
+   * A summary's lastMessage says "revoked" but not why: the reason is in the log's recall
+   * event, which comes after the message (every event after the last message is a
+   * non-message one), so one small history page finds it for the list preview.
+   */
+  #fillRevokeReasons() {
+    for (const conversation of this.store.list()) {
+      const last = conversation.lastMessage;
+      if (!last || last.status !== 'revoked' || last.withdrawal || last.seq == null || this.#reasonAsked.has(last.messageId)) continue;
+      const span = conversation.seqs.cursor - last.seq;
+      if (span < 1) continue;
+      this.#reasonAsked.add(last.messageId);
+      this.#socket.command('history', { conversationId: conversation.id, afterSeq: last.seq, limit: Math.min(MAX_PAGE, span) }, { queue: false })
+        .then((ack) => {
+          const recall = (ack.events ?? []).find((event) => event.type === 'recall' && event.messageId === last.messageId);
+          if (recall) this.store.applyRecall(recall);
+        }, () => this.#reasonAsked.delete(last.messageId));
+    }
+  }
+
+  #lookupUser(userId) {
+    this.#api.user(userId).then((user) => this.store.learnUser(user), () => {
+      // Unknown or unreachable: the placeholder name stays.
+    });
   }
 
   #scheduleRefresh(delayMs = 300) {
@@ -276,6 +399,7 @@ export class ChatSession extends Emitter {
           if (!Array.isArray(ack.conversations)) break;
           since = this.store.reconcile(ack.conversations, knownBefore);
           this.#loadSelected();
+          this.#fillRevokeReasons();
           if (Object.keys(since).length === 0) break;
         }
       } catch {

@@ -1,18 +1,28 @@
 /**
  * Sending messages. A message appears at once as pending, becomes sent with the ack,
  * or failed with the reason. Each has a clientMsgId chosen here; the server makes
- * `send` idempotent on it, so resending after a dropped connection or a "Retry" can
- * never post a message twice.
+ * `send` idempotent on it, so resending after a dropped connection, a rate-limit wait
+ * or a "Retry" can never post a message twice.
+ *
+ * Sends go out one at a time, in the order they were typed: a send the server refuses
+ * as too fast (RATE_LIMITED) waits the `retryAfterMs` it names and goes again, and the
+ * ones typed after it wait behind it, so a burst of typing never ends in "Not sent"
+ * or in messages committed out of order.
  */
 import { ClientCode, ParleyError } from '../api/parley-error.js';
 import { codePointLength } from '../core/format.js';
 import { randomId } from '../core/random-id.js';
 
 export const MAX_TEXT_LENGTH = 4000;
+/** When the server names no wait. */
+const DEFAULT_RETRY_AFTER_MS = 1000;
+/** A send still refused after this many waits is shown as failed (with Retry). */
+const MAX_RATE_LIMIT_WAITS = 30;
 
 export class Outbox {
   #socket;
   #store;
+  #chain = Promise.resolve();
 
   constructor({ socket, store }) {
     this.#socket = socket;
@@ -24,33 +34,55 @@ export class Outbox {
    * (TOO_LARGE, BAD_REQUEST) without sending when the text cannot be accepted.
    */
   send(conversationId, rawText) {
-    if (!this.#store.get(conversationId)) throw new ParleyError('NOT_FOUND', 'no such conversation');
+    if (!this.#store.get(this.#store.resolveId(conversationId))) throw new ParleyError('NOT_FOUND', 'no such conversation');
     const text = rawText.trim();
     if (!text) throw new ParleyError('BAD_REQUEST', 'Type a message first.');
     if (codePointLength(text) > MAX_TEXT_LENGTH) throw new ParleyError('TOO_LARGE', 'too long');
     const message = this.#store.addPending(conversationId, { clientMsgId: randomId(22), text });
-    this.#dispatch(conversationId, message);
+    this.#enqueue(conversationId, message);
     return message;
   }
 
   /** Re-sends a failed message with its original clientMsgId. */
   retry(conversationId, message) {
-    if (this.#store.retrySend(conversationId, message)) this.#dispatch(conversationId, message);
+    if (this.#store.retrySend(conversationId, message)) this.#enqueue(conversationId, message);
+  }
+
+  #enqueue(conversationId, message) {
+    this.#chain = this.#chain.then(() => this.#dispatch(conversationId, message));
   }
 
   async #dispatch(conversationId, message) {
-    try {
-      const ack = await this.#socket.command(
-        'send',
-        { conversationId, clientMsgId: message.clientMsgId, text: message.text },
-        // Idempotent, so it may wait out a disconnection and go again on the next connection.
-        { resendOnReconnect: true },
-      );
-      this.#store.confirmSend(conversationId, message, ack);
-    } catch (error) {
-      const failure = error instanceof ParleyError ? error : new ParleyError(ClientCode.DISCONNECTED, String(error));
-      this.#store.failSend(conversationId, message, failure);
-      this.#store.emit('send-failed', conversationId, message, failure);
+    for (let waits = 0; ; waits += 1) {
+      try {
+        const ack = await this.#socket.command(
+          'send',
+          { ...this.#target(conversationId), clientMsgId: message.clientMsgId, text: message.text },
+          // Idempotent, so it may wait out a disconnection and go again on the next connection.
+          { resendOnReconnect: true },
+        );
+        this.#store.confirmSend(conversationId, message, ack);
+        return;
+      } catch (error) {
+        if (error?.code === 'RATE_LIMITED' && waits < MAX_RATE_LIMIT_WAITS) {
+          await delay(error.retryAfterMs ?? DEFAULT_RETRY_AFTER_MS);
+          continue;
+        }
+        const failure = error instanceof ParleyError ? error : new ParleyError(ClientCode.DISCONNECTED, String(error));
+        this.#store.failSend(conversationId, message, failure);
+        this.#store.emit('send-failed', conversationId, message, failure);
+        return;
+      }
     }
   }
+
+  /** A draft direct chat is created by its first message: `to` the peer, until it has an id. */
+  #target(conversationId) {
+    const conversation = this.#store.get(this.#store.resolveId(conversationId));
+    return conversation?.draft ? { to: conversation.peerId } : { conversationId: conversation?.id ?? conversationId };
+  }
+}
+
+function delay(ms) {
+  return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 }

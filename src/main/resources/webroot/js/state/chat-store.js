@@ -40,6 +40,7 @@ export class ChatStore extends Emitter {
   isViewing = () => false;
 
   #conversations = new Map();
+  #promotedDrafts = new Map(); // draft id -> the conversation id the server gave it
   #pendingTopics = new Set();
   #typingTimer = null;
 
@@ -53,9 +54,22 @@ export class ChatStore extends Emitter {
     return this.get(this.selectedId);
   }
 
+  /** A draft's id keeps naming its conversation after the first send created it. */
+  resolveId(id) {
+    return this.#promotedDrafts.get(id) ?? id;
+  }
+
+  /** The direct conversation with userId, if we have one. */
+  directWith(userId) {
+    for (const conversation of this.#conversations.values()) {
+      if (!conversation.draft && conversation.kind === 'direct' && conversation.peer()?.userId === userId) return conversation;
+    }
+    return null;
+  }
+
   /** Conversations, latest activity first. */
   list() {
-    return [...this.#conversations.values()].sort((a, b) => b.activityTs - a.activityTs || a.serverRank - b.serverRank || b.id - a.id);
+    return [...this.#conversations.values()].filter((conversation) => !conversation.draft).sort((a, b) => b.activityTs - a.activityTs || a.serverRank - b.serverRank || b.id - a.id);
   }
 
   get totalUnread() {
@@ -67,7 +81,9 @@ export class ChatStore extends Emitter {
   /** `since` for auth and sync: the last seq seen in every known conversation. */
   sinceCursors() {
     const since = {};
-    for (const conversation of this.#conversations.values()) since[conversation.id] = conversation.seqs.cursor;
+    for (const conversation of this.#conversations.values()) {
+      if (!conversation.draft) since[conversation.id] = conversation.seqs.cursor;
+    }
     return since;
   }
 
@@ -146,7 +162,7 @@ export class ChatStore extends Emitter {
 
   /** Ids of the conversations known now: what a full list asked for now may drop. */
   knownIds() {
-    return new Set(this.#conversations.keys());
+    return new Set([...this.#conversations.values()].filter((c) => !c.draft).map((c) => c.id));
   }
 
   /**
@@ -176,6 +192,64 @@ export class ChatStore extends Emitter {
     if (wasSelected) this.selectedId = null;
     this.changed(Topic.LIST, Topic.SELECTION, Topic.conversation(id));
     this.emit('removed', conversation, wasSelected);
+  }
+
+  // ---- drafts: a direct chat is created by its first message (send with `to`) ----
+
+  /**
+   * Opens a local, empty direct chat with user, so that nothing exists on the server (and
+   * nothing shows on their side) until something is written. Returns its id: the existing
+   * conversation's when there is one, else a negative draft id.
+   */
+  openDraft(user) {
+    const existing = this.directWith(user.id);
+    if (existing) return existing.id;
+    this.users.remember(user);
+    const id = -user.id;
+    if (!this.#conversations.has(id)) {
+      const me = this.users.get(this.me.id) ?? {};
+      const conversation = new Conversation({
+        id,
+        kind: 'direct',
+        title: user.displayName || user.username,
+        members: [
+          { userId: this.me.id, username: me.username ?? '', displayName: me.displayName ?? '', role: 'member' },
+          { userId: user.id, username: user.username ?? '', displayName: user.displayName || user.username, role: 'member', online: false, lastSeen: null },
+        ],
+        lastSeq: 0,
+      }, this.me.id);
+      conversation.draft = true;
+      conversation.peerId = user.id;
+      conversation.timeline.active = true;
+      conversation.timeline.reachedStart = true;
+      this.#conversations.set(id, conversation);
+      this.changed(Topic.conversation(id));
+    }
+    return id;
+  }
+
+  /** The first send of a draft was acknowledged: it becomes (or joins) the real conversation. */
+  #promoteDraft(draft, conversationId, seq) {
+    this.#conversations.delete(draft.id);
+    this.#promotedDrafts.set(draft.id, conversationId);
+    let conversation = this.#conversations.get(conversationId);
+    if (conversation && !conversation.timeline.active) {
+      // The `conversation` event came before the ack: it takes the draft's timeline.
+      conversation.timeline = draft.timeline;
+    } else if (!conversation) {
+      draft.id = conversationId;
+      draft.draft = false;
+      draft.activityTs = Date.now();
+      conversation = draft;
+      this.#conversations.set(conversationId, conversation);
+    }
+    // Someone (another device of ours, or the peer) had created it already: older history exists.
+    if (seq > 1) conversation.timeline.reachedStart = false;
+    const wasSelected = this.selectedId === draft.id;
+    if (wasSelected) this.selectedId = conversationId;
+    this.changed(Topic.LIST, Topic.SELECTION, Topic.conversation(conversationId));
+    this.emit('draft-promoted', draft.id, conversationId, wasSelected);
+    return conversation;
   }
 
   // ---- counts ----
@@ -255,6 +329,7 @@ export class ChatStore extends Emitter {
       return;
     }
     if (!conversation.seqs.add(event.seq)) return;
+    if (conversation.timeline.active) conversation.timeline.applyNote(event);
     if (event.type === 'title') {
       conversation.title = event.title;
     } else if (event.action === 'removed' || event.action === 'left') {
@@ -266,11 +341,35 @@ export class ChatStore extends Emitter {
       conversation.addMember({
         userId: event.userId,
         username: known?.username ?? '',
-        displayName: known?.displayName ?? this.users.displayName(event.userId),
+        // Empty until known: views fall back to the directory, which looks the user up.
+        displayName: known?.displayName ?? '',
         role: event.role ?? 'member',
       });
+      if (!known) this.users.displayName(event.userId);
+    }
+    conversation.activityTs = Math.max(conversation.activityTs, event.ts ?? 0);
+    this.#changedConversation(conversation);
+  }
+
+  /** Members beyond a summary's first 100 (a members page): listed until the next summary. */
+  mergeMembers(id, members) {
+    const conversation = this.get(id);
+    if (!conversation) return;
+    for (const member of members) {
+      this.users.remember(member);
+      conversation.listMember(member);
     }
     this.#changedConversation(conversation);
+  }
+
+  /** A user looked up by id (GET /users/{id}): the directory and any member entry without a name. */
+  learnUser(user) {
+    this.users.remember(user);
+    for (const conversation of this.#conversations.values()) {
+      const member = conversation.member(user.id);
+      if (member && !member.displayName) conversation.updateMember(user.id, { displayName: user.displayName, username: user.username });
+    }
+    this.changed(Topic.LIST, Topic.ME);
   }
 
   /** Someone's displayName changed (a `user` event): every list showing them follows. */
@@ -303,7 +402,7 @@ export class ChatStore extends Emitter {
   // ---- own sends ----
 
   addPending(id, { clientMsgId, text }) {
-    const conversation = this.get(id);
+    const conversation = this.get(this.resolveId(id));
     const message = conversation.timeline.addPending({ senderId: this.me.id, clientMsgId, text });
     conversation.setLastMessage(message);
     this.#changedConversation(conversation);
@@ -311,7 +410,8 @@ export class ChatStore extends Emitter {
   }
 
   confirmSend(id, message, ack) {
-    const conversation = this.get(id);
+    let conversation = this.get(this.resolveId(id));
+    if (conversation?.draft) conversation = this.#promoteDraft(conversation, ack.conversationId, ack.seq);
     if (!conversation) return;
     conversation.seqs.add(ack.seq);
     conversation.timeline.confirm(message, ack);
@@ -322,14 +422,14 @@ export class ChatStore extends Emitter {
   }
 
   failSend(id, message, error) {
-    const conversation = this.get(id);
+    const conversation = this.get(this.resolveId(id));
     if (!conversation) return;
     conversation.timeline.markFailed(message, error);
     this.#changedConversation(conversation);
   }
 
   retrySend(id, message) {
-    const conversation = this.get(id);
+    const conversation = this.get(this.resolveId(id));
     if (!conversation || message.delivery !== Delivery.FAILED) return false;
     conversation.timeline.markRetrying(message);
     this.#changedConversation(conversation);
@@ -365,17 +465,14 @@ export class ChatStore extends Emitter {
     const conversation = this.get(conversationId);
     if (!conversation || userId === this.me.id) return;
     conversation.notePeerRead(lastReadSeq);
+    const member = conversation.member(userId);
+    if (member && lastReadSeq > (member.lastReadSeq ?? 0)) member.lastReadSeq = lastReadSeq;
     this.changed(Topic.conversation(conversationId));
   }
 
   updateMember(id, userId, changes) {
     const conversation = this.get(id);
     if (conversation?.updateMember(userId, changes)) this.#changedConversation(conversation);
-  }
-
-  removeMember(id, userId) {
-    const conversation = this.get(id);
-    if (conversation?.removeMember(userId)) this.#changedConversation(conversation);
   }
 
   dispose() {

@@ -28,6 +28,10 @@ export class Conversation {
   activityTs = 0;
   /** Position in the server's own ordering, breaking ties between quiet conversations. */
   serverRank = Number.MAX_SAFE_INTEGER;
+  /** How many members in all: summaries list at most the first 100 (docs/protocol.md). */
+  memberCount = 0;
+  /** A direct chat opened from "New chat" that does not exist on the server yet (see ChatStore.openDraft). */
+  draft = false;
 
   #members = new Map();
   // Seqs counted locally since the server last told us the count, so a later
@@ -74,11 +78,17 @@ export class Conversation {
   }
 
   /** Takes kind, title and members from a summary. */
-  updateDetails({ kind, title, members }) {
+  updateDetails({ kind, title, members, memberCount }) {
     if (kind) this.kind = kind;
     if (title != null) this.title = title;
     if (!Array.isArray(members)) return;
+    // A summary lists the first members by userId; those paged in beyond it stay listed.
+    const partial = Number.isInteger(memberCount) && memberCount > members.length;
+    const lastListed = members.at(-1)?.userId ?? 0;
+    const beyond = partial ? this.members.filter((member) => member.userId > lastListed) : [];
     this.#members = new Map(members.map((member) => [member.userId, { ...member }]));
+    for (const member of beyond) if (!this.#members.has(member.userId)) this.#members.set(member.userId, member);
+    this.memberCount = Number.isInteger(memberCount) ? memberCount : members.length;
     // Summaries may carry each member's lastReadSeq; in a direct chat the peer's is "Seen".
     const peer = this.kind === 'direct' ? this.peer(this.meId) : null;
     if (Number.isInteger(peer?.lastReadSeq)) this.notePeerRead(peer.lastReadSeq);
@@ -91,15 +101,33 @@ export class Conversation {
     return true;
   }
 
+  /** Someone left or was removed: the count follows even when they were beyond the listed members. */
   removeMember(userId) {
-    return this.#members.delete(userId);
+    const listed = this.#members.delete(userId);
+    if (listed || this.memberCount > this.#members.size) this.memberCount = Math.max(this.#members.size, this.memberCount - 1);
+    return listed;
   }
 
   /** A member joined (a `member` event): listed with what we know of them until the next summary. */
   addMember(member) {
     if (this.#members.has(member.userId)) return false;
     this.#members.set(member.userId, { online: false, lastSeen: null, lastReadSeq: 0, ...member });
+    this.memberCount = Math.max(this.memberCount + 1, this.#members.size);
     return true;
+  }
+
+  /** A member from a members page: listed, and already counted in memberCount. */
+  listMember(member) {
+    if (!this.#members.has(member.userId)) this.#members.set(member.userId, { ...member });
+  }
+
+  /** Groups: how many other members have read up to seq (from the summaries' lastReadSeq). */
+  seenBy(seq, meId = this.meId) {
+    let count = 0;
+    for (const member of this.#members.values()) {
+      if (member.userId !== meId && (member.lastReadSeq ?? 0) >= seq) count += 1;
+    }
+    return count;
   }
 
   /**

@@ -11,7 +11,9 @@ export class Timeline {
   #bySeq = new Map();
   #pending = new Map(); // clientMsgId -> own message without a seq yet
   #withdrawals = new Map(); // messageId -> withdrawal, for recall events seen before their message
+  #notes = new Map(); // seq -> a group change (`member` or `title` event), shown as a line of its own
   #sorted = null;
+  #entries = null;
 
   /** True once history was requested: live events are kept from then on. */
   active = false;
@@ -27,8 +29,41 @@ export class Timeline {
     return this.#sorted;
   }
 
+  /** Messages and group-change notes together, in log order (pending sends last). */
+  get entries() {
+    this.#entries ??= [...this.messages, ...this.#notes.values()].sort(compareMessages);
+    return this.#entries;
+  }
+
   get isEmpty() {
-    return this.#bySeq.size === 0 && this.#pending.size === 0;
+    return this.#bySeq.size === 0 && this.#pending.size === 0 && this.#notes.size === 0;
+  }
+
+  /** The newest seq loaded (messages and notes): where the stretch of the log ends. */
+  get newestSeq() {
+    let newest = null;
+    for (const seq of this.#bySeq.keys()) if (newest == null || seq > newest) newest = seq;
+    for (const seq of this.#notes.keys()) if (newest == null || seq > newest) newest = seq;
+    return newest;
+  }
+
+  /** A `member` or `title` event (live or from history): a note in the timeline. */
+  applyNote(event) {
+    if (event.seq == null || this.#notes.has(event.seq)) return;
+    this.#noteSeq(event.seq);
+    this.#notes.set(event.seq, {
+      note: true,
+      key: `n${event.seq}`,
+      seq: event.seq,
+      type: event.type,
+      action: event.action ?? null,
+      userId: event.userId ?? null,
+      role: event.role ?? null,
+      by: event.by ?? null,
+      title: event.title ?? null,
+      ts: event.ts ?? Date.now(),
+    });
+    this.#entries = null;
   }
 
   /** Adds or updates a message from the server; returns the timeline's copy. */
@@ -52,6 +87,7 @@ export class Timeline {
     const message = pendingMessage({ senderId, clientMsgId, text });
     this.#pending.set(clientMsgId, message);
     this.#sorted = null;
+    this.#entries = null;
     return message;
   }
 
@@ -65,12 +101,14 @@ export class Timeline {
     message.delivery = Delivery.FAILED;
     message.error = error;
     this.#sorted = null;
+    this.#entries = null;
   }
 
   markRetrying(message) {
     message.delivery = Delivery.PENDING;
     message.error = null;
     this.#sorted = null;
+    this.#entries = null;
   }
 
   /**
@@ -85,6 +123,7 @@ export class Timeline {
     if (!target) return null;
     markWithdrawn(target, statusOf(event.mode), withdrawal);
     this.#sorted = null;
+    this.#entries = null;
     return target;
   }
 
@@ -92,7 +131,8 @@ export class Timeline {
   applyHistory(events, { requestedLimit, olderPage }) {
     for (const event of events) {
       if (isRecallEvent(event)) this.applyRecall(event);
-      // History carries every stored kind; group changes are not timeline rows (yet).
+      else if (event.type === 'member' || event.type === 'title') this.applyNote(event);
+      // Edits and reactions are not shown by this client; the message frames carry the current text.
       else if (event.type == null || event.type === 'message') this.upsert(event);
     }
     if (events.length < requestedLimit || events[0]?.seq === 1) this.reachedStart = true;
@@ -102,6 +142,7 @@ export class Timeline {
   /** Marks a message changed in place (status flags) so the next read re-sorts. */
   touch() {
     this.#sorted = null;
+    this.#entries = null;
   }
 
   /** clientMsgId is unique per sender only, so a match must be from the same sender. */
@@ -114,6 +155,7 @@ export class Timeline {
     if (message.messageId != null) this.#byId.set(message.messageId, message);
     if (message.seq != null) this.#bySeq.set(message.seq, message);
     this.#sorted = null;
+    this.#entries = null;
   }
 
   #noteSeq(seq) {

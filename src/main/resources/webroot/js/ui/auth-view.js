@@ -1,6 +1,8 @@
 /**
  * Sign in and registration. On success the credentials are stored (per tab, or
  * across tabs with "Keep me signed in") and onSignedIn(credentials) takes over.
+ * A mistake is shown at the field at fault; what no field caused (the server
+ * unreachable, too many failed sign-ins) in the box above the button.
  */
 import { ParleyApi } from '../api/parley-api.js';
 import { describeError } from '../api/error-text.js';
@@ -8,6 +10,7 @@ import { saveCredentials } from '../auth/credentials.js';
 import { h } from '../core/dom.js';
 import { icon } from '../core/icons.js';
 import { codePointLength } from '../core/format.js';
+import { clearFieldErrors, showFieldError } from './field-error.js';
 
 const USERNAME = /^[a-zA-Z0-9_.-]{3,32}$/;
 
@@ -22,7 +25,7 @@ export function createAuthView({ deviceId, onSignedIn, notice = null }) {
     const form = mode === 'login' ? loginForm() : registerForm();
     card.replaceChildren(brand(), form);
     if (notice) {
-      showError(form, notice);
+      showError(form, notice, 'info');
       notice = null;
     }
     if (focusFirst) form.querySelector('input')?.focus();
@@ -51,10 +54,21 @@ export function createAuthView({ deviceId, onSignedIn, notice = null }) {
     ]);
     form.addEventListener('submit', async (event) => {
       event.preventDefault();
-      const problem = !username.value.trim() ? 'Enter your username.' : !password.value ? 'Enter your password.' : null;
-      if (problem) return showError(form, problem);
-      await submitting(form, 'Signing in…', () => signIn(username.value.trim(), password.value, remember.checked), {
-        UNAUTHENTICATED: 'Wrong username or password.',
+      clearFieldErrors(form);
+      showError(form, null);
+      if (!username.value.trim()) return showFieldError(username, 'Enter your username.');
+      if (!password.value) return showFieldError(password, 'Enter your password.');
+      await submitting(form, 'Signing in…', () => signIn(username.value.trim(), password.value, remember.checked), (error) => {
+        if (error.code === 'UNAUTHENTICATED') {
+          password.value = '';
+          return showFieldError(password, 'Wrong username or password.');
+        }
+        // The login throttle (docs/protocol.md): failed sign-ins, not typing speed.
+        if (error.code === 'RATE_LIMITED') {
+          const wait = error.retryAfterMs ? `try again in ${formatWait(error.retryAfterMs)}` : 'try again in a few minutes';
+          return showError(form, `Too many failed sign-ins for this account. Please wait and ${wait}.`);
+        }
+        return showError(form, describeError(error));
       });
     });
     return form;
@@ -82,18 +96,26 @@ export function createAuthView({ deviceId, onSignedIn, notice = null }) {
       event.preventDefault();
       const name = username.value.trim();
       const shownName = displayName.value.trim();
-      const problem = !USERNAME.test(name)
-        ? 'Usernames are 3–32 characters: letters, digits, dots, dashes or underscores.'
-        : codePointLength(shownName) > 64
-          ? 'Display names are at most 64 characters.'
-          : password.value.length < 8 || password.value.length > 128
-            ? 'Passwords are 8–128 characters.'
-            : null;
-      if (problem) return showError(form, problem);
+      clearFieldErrors(form);
+      showError(form, null);
+      if (!USERNAME.test(name)) return showFieldError(username, 'Usernames are 3–32 characters: letters, digits, dots, dashes or underscores.');
+      if (codePointLength(shownName) > 64) return showFieldError(displayName, 'Display names are at most 64 characters.');
+      if (password.value.length < 8 || password.value.length > 128) return showFieldError(password, 'Passwords are 8–128 characters.');
+      let registered = false;
       await submitting(form, 'Creating account…', async () => {
         await api.register({ username: name, password: password.value, displayName: shownName || undefined });
+        registered = true;
         await signIn(name, password.value, remember.checked);
-      }, { CONFLICT: 'That username is taken. Try another one.' });
+      }, (error) => {
+        if (error.code === 'CONFLICT') return showFieldError(username, 'That username is taken. Try another one.');
+        if (error.code === 'BAD_REQUEST' && !registered) {
+          // The server's message names the field it refused.
+          const text = describeError(error);
+          const field = /display/i.test(text) ? displayName : /password/i.test(text) ? password : username;
+          return showFieldError(field, text);
+        }
+        return showError(form, describeError(error));
+      });
     });
     return form;
   }
@@ -108,7 +130,8 @@ export function createAuthView({ deviceId, onSignedIn, notice = null }) {
   return screen;
 }
 
-async function submitting(form, busyLabel, action, errorOverrides) {
+/** onError(error) shows what went wrong, at a field or in the form's box. */
+async function submitting(form, busyLabel, action, onError) {
   const button = form.querySelector('button[type="submit"]');
   const label = button.textContent;
   button.disabled = true;
@@ -117,16 +140,24 @@ async function submitting(form, busyLabel, action, errorOverrides) {
   try {
     await action();
   } catch (error) {
-    showError(form, describeError(error, errorOverrides));
     button.disabled = false;
     button.textContent = label;
+    onError(error);
   }
 }
 
-function showError(form, text) {
+/** tone 'error' (role alert) or 'info' (why the last session ended). */
+function showError(form, text, tone = 'error') {
   const box = form.querySelector('.auth-error');
   box.textContent = text ?? '';
   box.hidden = !text;
+  box.classList.toggle('auth-info', tone === 'info');
+}
+
+/** "49 s", "3 min". */
+function formatWait(ms) {
+  const seconds = Math.max(1, Math.ceil(ms / 1000));
+  return seconds < 120 ? `${seconds} s` : `${Math.ceil(seconds / 60)} min`;
 }
 
 function brand() {

@@ -12,6 +12,7 @@ import { createConversationPane } from './conversation-pane.js';
 import { openGroupDetailsDialog } from './group-details-dialog.js';
 import { openNewDirectDialog } from './new-direct-dialog.js';
 import { openNewGroupDialog } from './new-group-dialog.js';
+import { openProfileDialog } from './profile-dialog.js';
 import { createNoticeArea } from './notice-area.js';
 import { Router } from './router.js';
 
@@ -32,8 +33,12 @@ export function createChatShell(session) {
   const meUsername = h('span', { class: 'me-username' });
   const sidebar = h('aside', { class: 'sidebar', attrs: { 'aria-label': 'Chats' } }, [
     h('header', { class: 'sidebar-header' }, [
-      meSlot,
-      h('div', { class: 'me-names' }, [meName, meUsername]),
+      h('button', {
+        class: 'me-button',
+        testid: 'profile-button',
+        attrs: { type: 'button', 'aria-label': 'Profile and devices', title: 'Profile and devices' },
+        on: { click: () => openProfileDialog(session) },
+      }, [meSlot, h('span', { class: 'me-names' }, [meName, meUsername])]),
       h('button', {
         class: 'icon-button',
         testid: 'signout-button',
@@ -86,7 +91,7 @@ export function createChatShell(session) {
     }
     pane = createConversationPane(session, id, {
       onBack: () => router.toList(),
-      onShowDetails: (conversationId) => openGroupDetailsDialog(session, conversationId, { onLeft: () => router.toList() }),
+      onShowDetails: (conversationId) => openGroupDetailsDialog(session, conversationId),
     });
     paneHost.replaceChildren(pane.element);
     if (window.matchMedia(WIDE_LAYOUT).matches) pane.focusComposer();
@@ -100,6 +105,7 @@ export function createChatShell(session) {
       meSignature = signature;
       meSlot.replaceChildren(avatar({ name: me.displayName ?? '?', seed: `u${me.id}`, size: 'sm' }));
       meName.textContent = me.displayName ?? '';
+      meName.dir = 'auto';
       meUsername.textContent = me.username ? `@${me.username}` : '';
     }
     connection.update();
@@ -125,6 +131,10 @@ export function createChatShell(session) {
   store.on('change', scheduleRender, { signal: listeners.signal });
   store.on('removed', (conversation, wasSelected) => {
     if (wasSelected) router.toList();
+  }, { signal: listeners.signal });
+  // A draft's first message created the chat: the same history entry now names its real id.
+  store.on('draft-promoted', (draftId, conversationId, wasSelected) => {
+    if (wasSelected && router.current === draftId) router.replace(conversationId);
   }, { signal: listeners.signal });
   session.on('notice', ({ text, tone }) => toasts.show(text, { tone }), { signal: listeners.signal });
   const tick = setInterval(scheduleRender, CLOCK_TICK_MS);

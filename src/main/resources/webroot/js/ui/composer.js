@@ -19,7 +19,7 @@ export function createComposer({ placeholder, draft = '', onSend, onInput }) {
   const textarea = h('textarea', {
     class: 'composer-input',
     testid: 'composer',
-    attrs: { rows: '1', placeholder, 'aria-label': placeholder, enterkeyhint: 'send', autocomplete: 'off' },
+    attrs: { rows: '1', placeholder, 'aria-label': placeholder, enterkeyhint: 'send', autocomplete: 'off', dir: 'auto' },
     props: { value: draft },
   });
   const counter = h('span', { class: 'composer-counter', attrs: { 'aria-live': 'polite' }, props: { hidden: true } });

@@ -20,7 +20,7 @@ export function createConversationPane(session, conversationId, { onBack, onShow
   const timeline = createMessageTimeline(session, conversationId, { notify: (text) => notices.show(text) });
 
   const avatarSlot = h('span', { class: 'pane-avatar' });
-  const title = h('h2', { class: 'pane-title', testid: 'conversation-title' });
+  const title = h('h2', { class: 'pane-title', testid: 'conversation-title', attrs: { dir: 'auto' } });
   const subtitle = h('p', { class: 'pane-subtitle', testid: 'conversation-subtitle' });
   const header = h('header', { class: 'pane-header' }, [
     h('button', {
@@ -84,7 +84,7 @@ export function createConversationPane(session, conversationId, { onBack, onShow
     if (!current) return;
     const peer = current.isGroup ? null : current.peer();
     const name = current.displayTitle;
-    title.textContent = name;
+    if (title.textContent !== name) title.textContent = name;
     const nextAvatar = JSON.stringify([name, peer?.online]);
     if (nextAvatar !== avatarSignature) {
       avatarSignature = nextAvatar;
@@ -97,8 +97,10 @@ export function createConversationPane(session, conversationId, { onBack, onShow
     }
     const typingIds = current.typingUserIds();
     if (current.isGroup) {
-      const count = current.members.length;
+      const count = Math.max(current.memberCount, current.members.length);
       subtitle.textContent = `${count} ${count === 1 ? 'member' : 'members'}`;
+    } else if (current.draft) {
+      subtitle.textContent = 'New chat';
     } else {
       subtitle.textContent = typingIds.length ? 'typing…' : peer?.online ? 'Online' : formatLastSeen(peer?.lastSeen);
     }

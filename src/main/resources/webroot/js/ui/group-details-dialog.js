@@ -1,7 +1,8 @@
 /**
- * Group details: the members with their roles and presence; for the owner, making
- * and unmaking admins; for owner and admins, adding and removing members; for
- * everyone but the owner, leaving. Stays live while open (roles, presence, removal).
+ * Group details: the members with their roles and presence; for owner and admins,
+ * renaming the group, adding and removing members; for the owner, making and unmaking
+ * admins; for everyone but the owner, leaving. Stays live while open (title, members,
+ * roles, removal), from the group's `member` and `title` events.
  */
 import { describeError } from '../api/error-text.js';
 import { h } from '../core/dom.js';
@@ -12,19 +13,68 @@ import { avatar } from './avatar.js';
 import { confirmDialog, openModal } from './modal.js';
 import { createNoticeArea } from './notice-area.js';
 import { createUserSearch } from './user-search.js';
+import { clearFieldErrors, showFieldError } from './field-error.js';
+import { codePointLength } from '../core/format.js';
+
+const MAX_TITLE = 128;
 
 const ROLE_ORDER = { [Role.OWNER]: 0, [Role.ADMIN]: 1, [Role.MEMBER]: 2 };
 const ROLE_LABEL = { [Role.OWNER]: 'Owner', [Role.ADMIN]: 'Admin' };
 
-export function openGroupDetailsDialog(session, conversationId, { onLeft }) {
+export function openGroupDetailsDialog(session, conversationId) {
   const { store } = session;
   const listeners = new AbortController();
   const notices = createNoticeArea({ className: 'dialog-notices' });
   const memberList = h('ul', { class: 'member-list', testid: 'member-list', attrs: { 'aria-label': 'Members' } });
   const heading = h('p', { class: 'section-label' });
   const addSection = h('section', { class: 'stack' });
+  const renameSection = h('section', { class: 'stack' });
+  const renameInput = h('input', {
+    class: 'input',
+    testid: 'group-rename-input',
+    attrs: { type: 'text', maxlength: MAX_TITLE, autocomplete: 'off', dir: 'auto', 'aria-label': 'Group name' },
+  });
+  const renameForm = h('form', { class: 'rename-form', attrs: { novalidate: true } }, [
+    h('label', { class: 'field' }, [
+      h('span', { class: 'field-label', text: 'Group name' }),
+      h('span', { class: 'inline-form' }, [
+        renameInput,
+        h('button', { class: 'button button-secondary', testid: 'group-rename-save', text: 'Rename', attrs: { type: 'submit' } }),
+      ]),
+    ]),
+  ]);
+  renameForm.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    clearFieldErrors(renameForm);
+    const title = renameInput.value.trim();
+    if (!title || codePointLength(title) > MAX_TITLE) {
+      showFieldError(renameInput, 'Give the group a name (up to 128 characters).');
+      return;
+    }
+    if (title === store.get(conversationId)?.title) return;
+    try {
+      await session.rename(conversationId, title);
+      notices.show('The group was renamed.', { tone: 'info', timeoutMs: 4000 });
+    } catch (error) {
+      showFieldError(renameInput, describeError(error));
+    }
+  });
   const leaveSection = h('section', { class: 'leave-section' });
   const memberRows = new KeyedList(memberList);
+  const showAll = h('button', {
+    class: 'link-button',
+    testid: 'show-all-members',
+    attrs: { type: 'button' },
+    props: { hidden: true },
+    on: { click: () => act(async () => {
+      showAll.disabled = true;
+      try {
+        await session.loadAllMembers(conversationId);
+      } finally {
+        showAll.disabled = false;
+      }
+    }) },
+  });
   let renderedRole = null;
 
   const search = createUserSearch({
@@ -48,6 +98,7 @@ export function openGroupDetailsDialog(session, conversationId, { onLeft }) {
 
   function memberRow(member, myRole) {
     const me = member.userId === store.me.id;
+    const displayName = member.displayName || store.users.displayName(member.userId);
     const actions = [];
     if (myRole === Role.OWNER && !me && member.role !== Role.OWNER) {
       const promote = member.role !== Role.ADMIN;
@@ -65,14 +116,14 @@ export function openGroupDetailsDialog(session, conversationId, { onLeft }) {
       actions.push(h('button', {
         class: 'icon-button icon-button-danger',
         testid: 'remove-member',
-        attrs: { type: 'button', 'aria-label': `Remove ${member.displayName} from the group`, title: 'Remove from group' },
+        attrs: { type: 'button', 'aria-label': `Remove ${displayName} from the group`, title: 'Remove from group' },
         on: { click: () => removeMember(member) },
       }, [icon('remove', { size: 18 })]));
     }
     return h('li', { class: 'member-item', testid: 'member-item', data: { userId: member.userId, role: member.role } }, [
-      avatar({ name: member.displayName, seed: `u${member.userId}`, size: 'sm' }),
+      avatar({ name: displayName, seed: `u${member.userId}`, size: 'sm' }),
       h('span', { class: 'member-names' }, [
-        h('span', { class: 'member-name', text: me ? `${member.displayName} (you)` : member.displayName }),
+        h('span', { class: 'member-name', text: me ? `${displayName} (you)` : displayName, attrs: { dir: 'auto' } }),
         h('span', { class: 'member-username', text: `@${member.username}` }),
       ]),
       ROLE_LABEL[member.role] ? h('span', { class: ['role-badge', `role-${member.role}`], text: ROLE_LABEL[member.role] }) : null,
@@ -101,20 +152,23 @@ export function openGroupDetailsDialog(session, conversationId, { onLeft }) {
       testid: 'confirm-leave',
     });
     if (!confirmed) return;
-    await act(async () => {
-      await session.leave(conversationId);
-      modal.close();
-      onLeft();
-    });
+    // Leaving removes the conversation, which closes this dialog and goes back to the list
+    // (once: see Router.toList); nothing here navigates.
+    await act(() => session.leave(conversationId));
   }
 
   function update() {
     const conversation = store.get(conversationId);
     if (!conversation) return;
     const myRole = conversation.roleOf(store.me.id);
+    modal.setTitle(conversation.displayTitle);
+    if (document.activeElement !== renameInput) renameInput.value = conversation.title ?? '';
     const members = conversation.members.sort((a, b) => (ROLE_ORDER[a.role] ?? 3) - (ROLE_ORDER[b.role] ?? 3)
       || a.displayName.localeCompare(b.displayName));
-    heading.textContent = `${members.length} ${members.length === 1 ? 'member' : 'members'}`;
+    const count = Math.max(conversation.memberCount, members.length);
+    heading.textContent = `${count} ${count === 1 ? 'member' : 'members'}`;
+    showAll.hidden = count <= members.length;
+    showAll.textContent = `Show all ${count} members`;
     memberRows.update(members, {
       key: (member) => String(member.userId),
       signature: (member) => JSON.stringify([member.displayName, member.username, member.role, myRole]),
@@ -123,6 +177,7 @@ export function openGroupDetailsDialog(session, conversationId, { onLeft }) {
     if (myRole !== renderedRole) {
       renderedRole = myRole;
       const canAdd = myRole === Role.OWNER || myRole === Role.ADMIN;
+      renameSection.replaceChildren(...(canAdd ? [renameForm] : []));
       addSection.replaceChildren(...(canAdd ? [h('p', { class: 'section-label', text: 'Add members' }), search.element] : []));
       leaveSection.replaceChildren(myRole === Role.OWNER
         ? h('p', { class: 'field-hint', text: 'You own this group, so you can’t leave it.' })
@@ -139,7 +194,7 @@ export function openGroupDetailsDialog(session, conversationId, { onLeft }) {
   const modal = openModal({
     title: conversation?.displayTitle ?? 'Group',
     className: 'modal-details',
-    body: [notices.element, addSection, h('section', { class: 'stack' }, [heading, memberList]), leaveSection],
+    body: [notices.element, renameSection, addSection, h('section', { class: 'stack' }, [heading, memberList, h('div', {}, [showAll])]), leaveSection],
     onClose: () => listeners.abort(),
   });
   store.on('change', update, { signal: listeners.signal });
@@ -147,6 +202,4 @@ export function openGroupDetailsDialog(session, conversationId, { onLeft }) {
     if (removed.id === conversationId) modal.close();
   }, { signal: listeners.signal });
   update();
-  // Roles and membership change without an event of their own: re-read them now.
-  session.refresh();
 }

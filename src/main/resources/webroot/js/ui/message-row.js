@@ -22,7 +22,7 @@ export function messageRowSignature(row) {
   return JSON.stringify([
     m.seq, m.messageId, m.status, m.delivery, m.text, m.ts, m.error?.code,
     row.placeholder, row.senderName, row.first, row.last, row.showSender, row.showAvatar,
-    row.avatarColumn, row.seen, row.actions,
+    row.avatarColumn, row.seenByPeer, row.receipt, row.actions,
   ]);
 }
 
@@ -30,15 +30,21 @@ const DELIVERY_ICON = {
   [Delivery.PENDING]: ['clock', 'Sending'],
   [Delivery.SENT]: ['check', 'Sent'],
   [Delivery.FAILED]: ['alert', 'Not sent'],
+  seen: ['checks', 'Seen'],
 };
+
+/** data-delivery: pending | sent | seen | failed (own messages). */
+function deliveryOf(row) {
+  return row.seenByPeer && row.message.delivery === Delivery.SENT ? 'seen' : row.message.delivery;
+}
 
 /** handlers: onMenu(message, button), onRetry(message). */
 export function renderMessageRow(row, { onMenu, onRetry }) {
   const m = row.message;
   const withdrawn = isWithdrawn(m);
   const bubble = h('div', { class: ['bubble', withdrawn && 'bubble-withdrawn'] }, [
-    h('span', { class: 'message-text', testid: 'message-text' }, withdrawn ? [row.placeholder] : linkifiedText(m.text ?? '')),
-    meta(m, row.own, withdrawn),
+    h('span', { class: 'message-text', testid: 'message-text', attrs: { dir: 'auto' } }, withdrawn ? [row.placeholder] : linkifiedText(m.text ?? '')),
+    meta(m, row.own, withdrawn, deliveryOf(row)),
   ]);
   const menuButton = row.actions.length
     ? h('button', {
@@ -49,10 +55,10 @@ export function renderMessageRow(row, { onMenu, onRetry }) {
     }, [icon('more', { size: 18 })])
     : null;
   const body = h('div', { class: 'message-body' }, [
-    row.showSender ? h('div', { class: 'message-sender', testid: 'message-sender', text: row.senderName }) : null,
+    row.showSender ? h('div', { class: 'message-sender', testid: 'message-sender', text: row.senderName, attrs: { dir: 'auto' } }) : null,
     h('div', { class: 'bubble-line' }, [bubble, menuButton]),
     m.delivery === Delivery.FAILED && !withdrawn ? failedLine(m, onRetry) : null,
-    row.seen ? h('div', { class: 'receipt', testid: 'receipt', text: 'Seen' }) : null,
+    row.receipt ? h('div', { class: 'receipt', testid: 'receipt', text: row.receipt }) : null,
   ]);
   let avatarSlot = null;
   if (row.avatarColumn) {
@@ -63,11 +69,11 @@ export function renderMessageRow(row, { onMenu, onRetry }) {
   return h('div', {
     class: ['message', row.own ? 'message-own' : 'message-other', row.first && 'group-first', row.last && 'group-last', withdrawn && 'is-withdrawn'],
     testid: 'message',
-    data: { seq: m.seq, messageId: m.messageId, status: displayStatus(m), clientMsgId: m.clientMsgId },
+    data: { seq: m.seq, messageId: m.messageId, status: displayStatus(m), clientMsgId: m.clientMsgId, delivery: row.own && !withdrawn ? deliveryOf(row) : null },
   }, [avatarSlot, body]);
 }
 
-function meta(message, own, withdrawn) {
+function meta(message, own, withdrawn, delivery) {
   const time = h('time', {
     class: 'message-time',
     testid: 'message-time',
@@ -75,10 +81,10 @@ function meta(message, own, withdrawn) {
     attrs: { datetime: new Date(message.ts).toISOString(), title: formatFull(message.ts) },
   });
   if (!own || withdrawn) return h('span', { class: 'message-meta' }, [time]);
-  const [name, label] = DELIVERY_ICON[message.delivery];
+  const [name, label] = DELIVERY_ICON[delivery];
   return h('span', { class: 'message-meta' }, [
     time,
-    h('span', { class: ['delivery', `delivery-${message.delivery}`], attrs: { role: 'img', 'aria-label': label, title: label } }, [icon(name, { size: 14 })]),
+    h('span', { class: ['delivery', `delivery-${delivery}`], testid: 'delivery', attrs: { role: 'img', 'aria-label': label, title: label } }, [icon(name, { size: 14 })]),
   ]);
 }
 

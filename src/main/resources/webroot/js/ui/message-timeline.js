@@ -1,7 +1,10 @@
 /**
  * The scrolling message log of one conversation: day separators, a "New messages"
- * divider, bubbles grouped by sender, older history fetched on scroll-up, and scroll
- * position kept where the reader left it (pinned to the bottom while they are there).
+ * divider, bubbles grouped by sender, notes for group changes, delivery and "Seen",
+ * older history fetched on scroll-up, and scroll position kept where the reader left it
+ * (pinned to the bottom while they are there). It tells the session what is on screen
+ * (the newest message fully in view, and whether that is the bottom), which is how far
+ * the read marker moves; the jump button counts the new messages below.
  */
 import { describeError } from '../api/error-text.js';
 import { h } from '../core/dom.js';
@@ -14,6 +17,7 @@ import { closeMessageMenu, openMessageMenu } from './message-menu.js';
 import { messageRowSignature, renderMessageRow } from './message-row.js';
 import { askRevoke } from './revoke-dialog.js';
 import { withdrawnText } from './withdrawn-text.js';
+import { noteText } from './note-text.js';
 
 // Messages from one sender less than this far apart share a bubble group.
 const GROUP_GAP_MS = 5 * 60_000;
@@ -36,6 +40,8 @@ export function createMessageTimeline(session, conversationId, { notify }) {
     props: { hidden: true },
     on: { click: () => scrollToBottom({ smooth: true }) },
   }, [icon('down')]);
+  const jumpCount = h('span', { class: 'jump-count', testid: 'jump-count', props: { hidden: true } });
+  jumpButton.append(jumpCount);
   const element = h('div', { class: 'timeline-wrap' }, [scroller, jumpButton]);
   const rows = new KeyedList(rowsContainer);
 
@@ -46,12 +52,59 @@ export function createMessageTimeline(session, conversationId, { notify }) {
   let initialPositioned = false;
   let stick = true;
   let expiryTimer = null;
+  let viewportFrame = 0;
+  let seenSeq = 0; // the newest message seq that has been fully on screen
 
   scroller.addEventListener('scroll', () => {
     stick = distanceFromBottom() < STICK_THRESHOLD_PX;
     jumpButton.hidden = stick;
     if (scroller.scrollTop < PREFETCH_PX) session.loadOlder(conversationId);
+    scheduleViewportReport();
   }, { passive: true });
+
+  /** The newest seq among rows whose bottom edge is inside the view. */
+  function newestSeqInView() {
+    const bottom = scroller.scrollTop + scroller.clientHeight + 2;
+    const children = rowsContainer.children;
+    for (let index = children.length - 1; index >= 0; index -= 1) {
+      const node = children[index];
+      const seq = Number(node.dataset.seq);
+      if (!node.dataset.seq || !Number.isFinite(seq)) continue;
+      if (node.offsetTop + node.offsetHeight <= bottom && node.offsetTop + node.offsetHeight > scroller.scrollTop) return seq;
+      if (node.offsetTop + node.offsetHeight <= scroller.scrollTop) return null;
+    }
+    return null;
+  }
+
+  function scheduleViewportReport() {
+    viewportFrame ||= requestAnimationFrame(reportViewport);
+  }
+
+  function reportViewport() {
+    viewportFrame = 0;
+    const conversation = store.get(conversationId);
+    // Until the first page is placed, nothing has been seen.
+    if (!conversation || !initialPositioned || !scroller.isConnected || scroller.clientHeight === 0) return;
+    const inView = newestSeqInView();
+    if (inView != null && inView > seenSeq) seenSeq = inView;
+    const atBottom = distanceFromBottom() < STICK_THRESHOLD_PX;
+    session.viewed(conversationId, { atBottom, seenSeq });
+    updateJumpCount(conversation, atBottom);
+  }
+
+  /** New messages from others below what was seen: on the jump button. */
+  function updateJumpCount(conversation, atBottom) {
+    let count = 0;
+    if (!atBottom) {
+      const floor = Math.max(seenSeq, conversation.lastReadSeq);
+      for (const message of conversation.timeline.messages) {
+        if (message.seq != null && message.seq > floor && message.senderId !== store.me.id && !isWithdrawn(message)) count += 1;
+      }
+    }
+    jumpCount.hidden = count === 0;
+    jumpCount.textContent = count > 99 ? '99+' : String(count);
+    jumpButton.setAttribute('aria-label', count ? `Jump to latest messages, ${count} new` : 'Jump to latest messages');
+  }
 
   function distanceFromBottom() {
     return scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight;
@@ -95,32 +148,43 @@ export function createMessageTimeline(session, conversationId, { notify }) {
     return actions;
   }
 
-  /** Direct chats: "Seen" under the newest own message the peer has read. */
-  function seenSeq(conversation) {
-    if (conversation.isGroup || !conversation.peerReadSeq) return null;
-    let seen = null;
-    for (const message of conversation.timeline.messages) {
-      if (message.seq == null || message.seq > conversation.peerReadSeq) continue;
-      if (message.senderId === store.me.id && !isWithdrawn(message)) seen = message.seq;
+  /**
+   * The receipt line under one own message. Direct chats: "Seen" under the newest own
+   * message the peer has read (older ones show it in their tick). Groups: "Seen by N"
+   * under the newest own message, from the members' read markers.
+   */
+  function receipt(conversation) {
+    const own = conversation.timeline.messages.filter((message) => message.senderId === store.me.id && message.seq != null && !isWithdrawn(message));
+    if (!own.length) return null;
+    if (!conversation.isGroup) {
+      const seen = own.filter((message) => message.seq <= conversation.peerReadSeq).at(-1);
+      return seen ? { seq: seen.seq, text: 'Seen' } : null;
     }
-    return seen;
+    const latest = own.at(-1);
+    const count = conversation.seenBy(latest.seq, store.me.id);
+    return count > 0 ? { seq: latest.seq, text: `Seen by ${count}` } : null;
   }
 
   function buildRows(conversation) {
     const { timeline } = conversation;
-    const messages = timeline.messages;
+    const entries = timeline.entries;
     const me = store.me.id;
-    const seen = seenSeq(conversation);
+    const seen = receipt(conversation);
     const result = [topRow(conversation)];
     // Only once the last read message is loaded is "the first unread" really known;
     // before that, a divider atop a partial page would point at the wrong message.
     const dividerKnown = unreadAfterSeq != null && (timeline.reachedStart || (timeline.oldestSeq ?? Infinity) <= unreadAfterSeq + 1);
     let dividerPlaced = !dividerKnown;
-    messages.forEach((message, index) => {
-      const previous = messages[index - 1];
-      const next = messages[index + 1];
-      const newDay = !previous || dayKey(previous.ts) !== dayKey(message.ts);
-      if (newDay) result.push({ type: 'day', key: `day:${dayKey(message.ts)}`, label: formatDay(message.ts) });
+    entries.forEach((entry, index) => {
+      const previous = entries[index - 1];
+      const next = entries[index + 1];
+      const newDay = !previous || dayKey(previous.ts) !== dayKey(entry.ts);
+      if (newDay) result.push({ type: 'day', key: `day:${dayKey(entry.ts)}`, label: formatDay(entry.ts) });
+      if (entry.note) {
+        result.push({ type: 'note', key: `note:${entry.seq}`, seq: entry.seq, label: noteText(entry, conversation, store) });
+        return;
+      }
+      const message = entry;
       const divider = !dividerPlaced && message.seq > unreadAfterSeq && message.senderId !== me;
       if (divider) {
         result.push({ type: 'unread', key: 'unread-divider' });
@@ -129,7 +193,8 @@ export function createMessageTimeline(session, conversationId, { notify }) {
       const own = message.senderId === me;
       const first = newDay || divider || !sameGroup(previous, message);
       const last = !next || !sameGroup(message, next) || dayKey(next.ts) !== dayKey(message.ts);
-      const senderName = own ? store.me.displayName : conversation.member(message.senderId)?.displayName ?? store.users.displayName(message.senderId);
+      const senderName = own ? store.me.displayName : conversation.member(message.senderId)?.displayName || store.users.displayName(message.senderId);
+      const peerSaw = own && !conversation.isGroup && message.seq != null && message.seq <= conversation.peerReadSeq;
       result.push({
         type: 'message',
         key: `msg:${message.key}`,
@@ -141,7 +206,8 @@ export function createMessageTimeline(session, conversationId, { notify }) {
         showSender: conversation.isGroup && !own && first,
         showAvatar: conversation.isGroup && !own && last,
         avatarColumn: conversation.isGroup && !own,
-        seen: seen != null && message.seq === seen,
+        seenByPeer: peerSaw,
+        receipt: seen != null && message.seq === seen.seq ? seen.text : null,
         actions: actionsFor(message, conversation),
         placeholder: isWithdrawn(message) ? withdrawnText(message, store) : null,
       });
@@ -154,7 +220,9 @@ export function createMessageTimeline(session, conversationId, { notify }) {
     if (timeline.loadState === 'loading') return { type: 'top', key: 'top', state: 'loading' };
     if (timeline.loadState === 'error') return { type: 'top', key: 'top', state: 'error' };
     if (timeline.reachedStart) {
-      const intro = conversation.isGroup
+      const intro = conversation.draft
+        ? `Say hello: your chat with ${conversation.displayTitle} starts with your first message.`
+        : conversation.isGroup
         ? `This is the beginning of “${conversation.displayTitle}”.`
         : `This is the beginning of your conversation with ${conversation.displayTitle}.`;
       return { type: 'top', key: 'top', state: 'start', intro };
@@ -170,6 +238,8 @@ export function createMessageTimeline(session, conversationId, { notify }) {
         return h('div', { class: 'day-separator', attrs: { role: 'separator' } }, [h('span', { text: row.label })]);
       case 'unread':
         return h('div', { class: 'unread-divider', testid: 'unread-divider', attrs: { role: 'separator' } }, [h('span', { text: 'New messages' })]);
+      case 'note':
+        return h('div', { class: 'timeline-note', testid: 'timeline-note', data: { seq: row.seq } }, [h('span', { text: row.label, attrs: { dir: 'auto' } })]);
       default:
         return renderTop(row);
     }
@@ -252,12 +322,14 @@ export function createMessageTimeline(session, conversationId, { notify }) {
     }
     jumpButton.hidden = stick;
     scheduleRecallExpiry(conversation);
+    scheduleViewportReport();
     // A short first page does not fill the view, so no scroll would ever ask for more.
     if (scroller.scrollHeight - scroller.clientHeight < PREFETCH_PX) session.loadOlder(conversationId);
   }
 
   function dispose() {
     clearTimeout(expiryTimer);
+    cancelAnimationFrame(viewportFrame);
     closeMessageMenu({ restoreFocus: false });
   }
 
@@ -265,5 +337,5 @@ export function createMessageTimeline(session, conversationId, { notify }) {
 }
 
 function sameGroup(a, b) {
-  return a && b && a.senderId === b.senderId && Math.abs(b.ts - a.ts) < GROUP_GAP_MS;
+  return a && b && !a.note && !b.note && a.senderId === b.senderId && Math.abs(b.ts - a.ts) < GROUP_GAP_MS;
 }

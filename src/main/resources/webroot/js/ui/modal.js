@@ -9,13 +9,14 @@ import { randomId } from '../core/random-id.js';
 
 /**
  * title: heading text; body: nodes; footer: nodes (buttons); onClose: called once.
- * Returns {dialog, close}.
+ * Returns {dialog, close, setTitle}.
  */
 export function openModal({ title, body = [], footer = [], onClose = () => {}, className = '' }) {
   const headingId = `dialog-${randomId(8)}`;
+  const heading = h('h2', { class: 'modal-title', text: title, attrs: { id: headingId, dir: 'auto' } });
   const dialog = h('dialog', { class: ['modal', className], attrs: { 'aria-labelledby': headingId } }, [
     h('header', { class: 'modal-header' }, [
-      h('h2', { class: 'modal-title', text: title, attrs: { id: headingId } }),
+      heading,
       h('button', {
         class: 'icon-button',
         attrs: { type: 'button', 'aria-label': 'Close' },
@@ -35,7 +36,11 @@ export function openModal({ title, body = [], footer = [], onClose = () => {}, c
   }, { once: true });
   document.body.append(dialog);
   dialog.showModal();
-  return { dialog, close: () => dialog.close() };
+  return {
+    dialog,
+    close: () => dialog.close(),
+    setTitle: (text) => { if (heading.textContent !== text) heading.textContent = text; },
+  };
 }
 
 /**

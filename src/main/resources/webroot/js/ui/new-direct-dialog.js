@@ -1,33 +1,24 @@
-/** "New chat": find a person and open (or create) the direct conversation with them. */
-import { describeError } from '../api/error-text.js';
-import { h } from '../core/dom.js';
+/**
+ * "New chat": find a person and open the direct conversation with them. Nothing is
+ * created yet: a chat that does not exist opens as a draft, and its first message
+ * creates it (so the other person never sees an empty chat).
+ */
 import { openModal } from './modal.js';
 import { createUserSearch } from './user-search.js';
 
 export function openNewDirectDialog(session, { onOpened }) {
-  const error = h('p', { class: 'form-error', attrs: { role: 'alert' } });
-  let busy = false;
   const search = createUserSearch({
     session,
     label: 'Find a person to chat with',
-    onPick: async (user) => {
-      if (busy) return;
-      busy = true;
-      error.textContent = '';
-      try {
-        const id = await session.startDirect(user.id);
-        modal.close();
-        onOpened(id);
-      } catch (failure) {
-        error.textContent = describeError(failure);
-      } finally {
-        busy = false;
-      }
+    onPick: (user) => {
+      const id = session.startDirect(user);
+      modal.close();
+      onOpened(id);
     },
   });
   const modal = openModal({
     title: 'New chat',
-    body: [search.element, error],
+    body: [search.element],
   });
   search.input.focus();
 }

@@ -53,7 +53,7 @@ export function createUserSearch({ session, onPick, exclude = () => new Set(), l
       }, [
         avatar({ name: user.displayName || user.username, seed: `u${user.id}`, size: 'sm' }),
         h('span', { class: 'user-result-names' }, [
-          h('span', { class: 'user-result-name', text: user.displayName || user.username }),
+          h('span', { class: 'user-result-name', text: user.displayName || user.username, attrs: { dir: 'auto' } }),
           h('span', { class: 'user-result-username', text: `@${user.username}` }),
         ]),
       ]),

@@ -7,6 +7,7 @@ import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -18,24 +19,43 @@ import java.util.regex.Pattern;
 final class ChatTab implements AutoCloseable {
 
   static final String PASSWORD = "correct-horse-battery";
+  private static final Pattern EXPECTED_REFUSAL =
+      Pattern.compile("^Failed to load resource: the server responded with a status of (400|401|403|404|409|429)\\b");
 
   private final String label;
   private final BrowserContext context;
   private final Page page;
+  private final List<String> scriptErrors = new ArrayList<>();
 
   private ChatTab(String label, BrowserContext context, Page page) {
     this.label = label;
     this.context = context;
     this.page = page;
+    // Uncaught exceptions and console.error calls. Chromium's own "Failed to load resource" lines
+    // for the refusals tests provoke (400, 401, 403, 404, 409, 429) are the server answering, not a
+    // bug; any other failed load (a 5xx, a dropped module) is kept.
+    page.onPageError(error -> scriptErrors.add("uncaught: " + error));
+    // A request that never got an answer (a reload or navigation aborting one is not that).
+    page.onRequestFailed(request -> {
+      if (!request.url().contains("/ws") && !String.valueOf(request.failure()).contains("ERR_ABORTED")) {
+        scriptErrors.add("request failed: " + request.method() + " " + request.url() + ": " + request.failure());
+      }
+    });
+    page.onConsoleMessage(message -> {
+      if ("error".equals(message.type()) && !EXPECTED_REFUSAL.matcher(message.text()).find()) {
+        scriptErrors.add("console: " + message.text() + " at " + message.location());
+      }
+    });
   }
 
   /** A fresh context (no cookies, no storage) with the app at {@code url} loaded. */
   static ChatTab open(Browser browser, String url, String label, Browser.NewContextOptions options, double actionTimeoutMs) {
     BrowserContext context = browser.newContext(options);
     context.setDefaultTimeout(actionTimeoutMs);
-    Page page = context.newPage();
-    page.navigate(url);
-    return new ChatTab(label, context, page);
+    // Listening before the first navigation, so an error while the app loads is reported too.
+    ChatTab tab = new ChatTab(label, context, context.newPage());
+    tab.page.navigate(url);
+    return tab;
   }
 
   String label() {
@@ -48,6 +68,17 @@ final class ChatTab implements AutoCloseable {
 
   BrowserContext context() {
     return context;
+  }
+
+  /** Script errors logged in this tab so far. */
+  List<String> scriptErrors() {
+    return List.copyOf(scriptErrors);
+  }
+
+  /** Reloads the page (same tab, same storage) and waits for the chat to connect again. */
+  ChatTab reload() {
+    page.reload();
+    return awaitConnected();
   }
 
   // ---- signing in ----
@@ -64,10 +95,15 @@ final class ChatTab implements AutoCloseable {
 
   /** Signs in with the login form; returns once the chat is connected. */
   ChatTab signIn(String username) {
-    page.getByTestId("login-username").fill(username);
-    page.getByTestId("login-password").fill(PASSWORD);
-    page.getByTestId("login-submit").click();
+    submitSignIn(username, PASSWORD);
     return awaitConnected();
+  }
+
+  /** Fills and submits the login form, without waiting for any outcome. */
+  void submitSignIn(String username, String password) {
+    page.getByTestId("login-username").fill(username);
+    page.getByTestId("login-password").fill(password);
+    page.getByTestId("login-submit").click();
   }
 
   Locator connectionState() {
@@ -136,6 +172,26 @@ final class ChatTab implements AutoCloseable {
     composer.fill(text);
     composer.press("Enter");
     return message(text);
+  }
+
+  /** The open group's details dialog. */
+  Locator openGroupDetails() {
+    page.getByTestId("group-info").click();
+    Locator dialog = page.locator("dialog.modal-details");
+    assertThat(dialog).isVisible();
+    return dialog;
+  }
+
+  /** The profile and devices panel. */
+  Locator openProfile() {
+    page.getByTestId("profile-button").click();
+    Locator dialog = page.locator("dialog[data-testid=profile-dialog]");
+    assertThat(dialog).isVisible();
+    return dialog;
+  }
+
+  Locator notes() {
+    return page.getByTestId("timeline-note");
   }
 
   /** The message's actions menu, then Recall. */

@@ -4,135 +4,41 @@ import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertTha
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.microsoft.playwright.Browser;
-import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Locator;
-import com.microsoft.playwright.Page;
-import com.microsoft.playwright.Playwright;
 import com.microsoft.playwright.assertions.LocatorAssertions;
-import com.microsoft.playwright.assertions.PlaywrightAssertions;
 import com.microsoft.playwright.options.ColorScheme;
-import com.microsoft.playwright.options.ScreenshotAnimations;
-import com.microsoft.playwright.options.ScreenshotCaret;
 import dev.parley.protocol.Json;
 import dev.parley.testing.Api;
 import dev.parley.testing.BalancedCluster;
 import dev.parley.testing.ChatClient;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.UUID;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.AfterTestExecutionCallback;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The bundled web app in headless Chromium, against two Parley nodes behind nginx started with
  * {@code scripts/cluster.sh}: people register, chat, read, recall and reconnect through the UI only.
- * Skipped with {@code -Dparley.skipBrowser=true} (a machine without Chromium).
+ * Skipped with {@code -Dparley.skipBrowser=true} (a machine without Chromium). Groups, reading,
+ * accounts and sending have classes of their own ({@code WebApp*IT}).
  */
 @DisplayName("The web app in Chromium, on two nodes behind nginx")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class WebAppIT {
+class WebAppIT extends WebAppHarness {
 
-  /** For machines without Chromium: {@code -Dparley.skipBrowser=true}. */
-  private static final boolean SKIP = Boolean.getBoolean("parley.skipBrowser");
-  private static final Path CHROMIUM = Paths.get("/usr/bin/chromium");
-  /** Every wait in the browser: generous for a loaded CI machine, far below a hang. */
-  private static final double UI_TIMEOUT_MS = 15_000;
   /** Reconnecting includes the cluster noticing a dead member. */
   private static final double RECONNECT_TIMEOUT_MS = 45_000;
-  private static final Path FAILURE_SHOTS = Path.of("target", "e2e-failures");
-
-  private static BalancedCluster cluster;
-  private static Playwright playwright;
-  private static Browser browser;
-  private static Api api;
-
-  private final List<ChatTab> tabs = new ArrayList<>();
-  private final List<ChatClient> clients = new ArrayList<>();
-
-  /** Keeps a picture of every open tab when a test fails, before {@link #closeTabs} closes them. */
-  @RegisterExtension
-  final AfterTestExecutionCallback screenshotsOnFailure = context -> {
-    if (context.getExecutionException().isEmpty()) {
-      return;
-    }
-    for (ChatTab tab : tabs) {
-      try {
-        tab.screenshot(FAILURE_SHOTS.resolve(context.getRequiredTestMethod().getName() + "-" + tab.label() + ".png"));
-      } catch (RuntimeException ignored) {
-        // the tab may be what broke; the test's own failure is the one to report
-      }
-    }
-  };
-
-  @BeforeAll
-  static void startClusterAndBrowser() {
-    if (SKIP) {
-      return;
-    }
-    if (!Files.isExecutable(CHROMIUM)) {
-      throw new IllegalStateException(CHROMIUM + " is missing: install Debian's chromium (scripts/test.sh does), "
-          + "or skip these tests with -Dparley.skipBrowser=true");
-    }
-    cluster = BalancedCluster.up(2);
-    api = new Api(cluster.url());
-    playwright = Playwright.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
-    browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
-        .setExecutablePath(CHROMIUM)
-        .setHeadless(true)
-        .setArgs(List.of("--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run")));
-    PlaywrightAssertions.setDefaultAssertionTimeout(UI_TIMEOUT_MS);
-  }
-
-  @AfterAll
-  static void stopBrowserAndCluster() {
-    try {
-      if (browser != null) {
-        browser.close();
-      }
-      if (playwright != null) {
-        playwright.close();
-      }
-    } finally {
-      if (cluster != null) {
-        cluster.close();
-      }
-    }
-  }
-
-  /** Each test reports as skipped (rather than the class vanishing from the report). */
-  @BeforeEach
-  void browserAvailable() {
-    assumeFalse(SKIP, "browser tests skipped (-Dparley.skipBrowser=true)");
-  }
-
-  @AfterEach
-  void closeTabs() {
-    clients.forEach(ChatClient::close);
-    tabs.forEach(ChatTab::close);
-  }
 
   // ---------------------------------------------------------------------------------------------
 
@@ -362,6 +268,32 @@ class WebAppIT {
     assertThat(light.page().locator("[data-testid=message][data-status=recalled]")).hasCount(1);
     assertThat(light.page().locator("[data-testid=message][data-status=revoked]")).hasCount(1);
     picture(light, dir.resolve("group-withdrawn.png"));
+
+    // A group as it changes: renamed, people added, one made admin, one leaving, as timeline notes.
+    long club = api.group(alice, "Book club", List.of(bob));
+    say(aliceApp, club, "Next up: The Left Hand of Darkness. Two weeks?");
+    say(bobApp, club, "Two weeks works for me.");
+    addMembers(alice, club, carol, dave);
+    say(carolApp, club, "Thanks for adding me! Halfway through already.");
+    assertEquals(200, api.call("PATCH", "/conversations/" + club + "/members/" + bob.id(), alice.token(),
+        Json.mapper().createObjectNode().put("role", "admin")).status());
+    assertEquals(200, api.call("PATCH", "/conversations/" + club, alice.token(),
+        Json.mapper().createObjectNode().put("title", "Reading circle")).status());
+    assertEquals(204, api.call("DELETE", "/conversations/" + club + "/members/" + dave.id(), dave.token(), null).status());
+    say(bobApp, club, "Shall we meet at the café on the 14th?");
+    light.open("Reading circle");
+    assertThat(light.notes()).hasCount(5);
+    assertThat(light.unreadBadge("Reading circle")).hasCount(0);
+    picture(light, dir.resolve("group-notes.png"));
+
+    // Profile and devices: this browser, the dark-theme one, the phone tab, the test's API session
+    // and a phone app that names its device.
+    assertEquals(200, api.post("/sessions", null, Json.mapper().createObjectNode().put("username", "alice")
+        .put("password", ChatTab.PASSWORD).put("deviceId", "iPhone-15")).status());
+    Locator profile = light.openProfile();
+    assertThat(profile.getByTestId("device-item")).hasCount(5);
+    light.page().evaluate("() => document.activeElement?.blur()");
+    picture(light, dir.resolve("profile.png"));
   }
 
   @Test
@@ -429,58 +361,13 @@ class WebAppIT {
 
   // ---------------------------------------------------------------------------------------------
 
-  private ChatTab tab(String label) {
-    return tab(label, new Browser.NewContextOptions().setViewportSize(1280, 800));
-  }
-
-  private ChatTab tab(String label, Browser.NewContextOptions options) {
-    ChatTab tab = ChatTab.open(browser, cluster.url(), label, options, UI_TIMEOUT_MS);
-    tabs.add(tab);
-    return tab;
-  }
-
-  /** Another client of the cluster (a phone app, say), through the load balancer. */
-  private ChatClient mobileApp(Api.Account account) {
-    return client(ChatClient.connectFromPage(cluster.lbPort(), cluster.url()).authenticate(account, "phone"));
-  }
-
-  private static ObjectNode command(String type) {
-    return Json.mapper().createObjectNode().put("type", type);
-  }
-
-  /** Sends {@code text} and returns the ack. */
-  private static JsonNode say(ChatClient client, long conversationId, String text) {
-    JsonNode ack = client.sendMessage(conversationId, UUID.randomUUID().toString(), text);
-    assertEquals("ack", ack.path("type").asText(), "send: " + ack);
-    return ack;
-  }
-
-  /** A still picture: no pointer hovering anything, no caret, animations finished. */
-  private static void picture(ChatTab tab, Path file) {
-    tab.page().mouse().move(0, tab.page().viewportSize().height - 1);
-    tab.page().screenshot(new Page.ScreenshotOptions().setPath(file)
-        .setAnimations(ScreenshotAnimations.DISABLED).setCaret(ScreenshotCaret.HIDE));
-  }
-
-  private ChatClient client(ChatClient client) {
-    clients.add(client);
-    return client;
-  }
-
-  private static String username(String prefix) {
-    return prefix + "_" + UUID.randomUUID().toString().substring(0, 8);
-  }
-
-  /** A user made through the HTTP API (for tests that are not about registering). */
-  private static Api.Account account(String prefix, String displayName) {
-    return accountNamed(username(prefix), displayName);
-  }
-
-  private static Api.Account accountNamed(String username, String displayName) {
-    Api.Response created = api.post("/users", null, Json.mapper().createObjectNode()
-        .put("username", username).put("password", ChatTab.PASSWORD).put("displayName", displayName));
-    assertEquals(201, created.status(), "register " + username + ": " + created);
-    return new Api.Account(created.body().get("id").asLong(), username, api.login(username, ChatTab.PASSWORD));
+  private static void addMembers(Api.Account owner, long group, Api.Account... members) {
+    var ids = Json.mapper().createArrayNode();
+    for (Api.Account member : members) {
+      ids.add(member.id());
+    }
+    assertEquals(200, api.post("/conversations/" + group + "/members", owner.token(),
+        Json.mapper().createObjectNode().set("userIds", ids)).status());
   }
 
   /** The node shows {@code text} as text: same textContent, and no element was made from it. */
