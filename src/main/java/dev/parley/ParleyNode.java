@@ -14,6 +14,7 @@ import dev.parley.ops.ManagementServer;
 import dev.parley.ops.NodeMetrics;
 import dev.parley.ops.NodeOperations;
 import dev.parley.presence.PresenceTracker;
+import dev.parley.push.PushVerticle;
 import dev.parley.session.SessionVerticle;
 import dev.parley.session.UserConnections;
 import dev.parley.store.Database;
@@ -52,11 +53,14 @@ public final class ParleyNode {
   private final String nodeId;
   private final String sessionsDeployment;
   private final String storeDeployment;
+  private final String pushDeployment;
+  private final WorkerExecutor pushWorker;
   private final Lifecycle lifecycle;
   private final int metricsPort;
 
   private ParleyNode(Vertx vertx, Pool pool, WorkerExecutor crypto, PresenceTracker presence, String nodeId,
-                     String sessionsDeployment, String storeDeployment, Lifecycle lifecycle, int metricsPort) {
+                     String sessionsDeployment, String storeDeployment, String pushDeployment,
+                     WorkerExecutor pushWorker, Lifecycle lifecycle, int metricsPort) {
     this.vertx = vertx;
     this.pool = pool;
     this.crypto = crypto;
@@ -64,6 +68,8 @@ public final class ParleyNode {
     this.nodeId = nodeId;
     this.sessionsDeployment = sessionsDeployment;
     this.storeDeployment = storeDeployment;
+    this.pushDeployment = pushDeployment;
+    this.pushWorker = pushWorker;
     this.lifecycle = lifecycle;
     this.metricsPort = metricsPort;
   }
@@ -109,6 +115,9 @@ public final class ParleyNode {
     String nodeId = hz != null ? hz.getCluster().getLocalMember().getUuid().toString() : UUID.randomUUID().toString();
     BooleanSupplier clusterHealthy = hz == null ? () -> true : () -> hz.getLifecycleService().isRunning();
     WorkerExecutor crypto = vertx.createSharedWorkerExecutor("parley-crypto", Math.max(2, Runtime.getRuntime().availableProcessors()));
+    // Web Push encryption and webhook signing: their own small pool, so a push storm never
+    // queues logins' password hashing behind it.
+    WorkerExecutor pushWorker = vertx.createSharedWorkerExecutor("parley-push", 2);
 
     return Database.migrate(vertx, config.db()).compose(migrated -> {
       Pool pool = Database.pool(vertx, config.db());
@@ -121,11 +130,16 @@ public final class ParleyNode {
       Lifecycle lifecycle = new Lifecycle();
       var operations = new NodeOperations(lifecycle, metrics,
           new HealthProbes(vertx, lifecycle, pool, clusterHealthy, nodeId));
-      String[] store = new String[1];
+      String[] store = new String[2];
       return presence.dropAllBut(liveNodes(hz, nodeId))
           .compose(v -> vertx.deployVerticle(new StoreVerticle(pool, config.chat(), metrics)))
           .compose(storeId -> {
             store[0] = storeId;
+            return vertx.deployVerticle(new PushVerticle(pool, config.push(), metrics, pushWorker,
+                System::currentTimeMillis));
+          })
+          .compose(pushId -> {
+            store[1] = pushId;
             return vertx.deployVerticle(
                 () -> new SessionVerticle(config, pool, nodeId, hasher, presence, clusterHealthy, operations,
                     userConnections),
@@ -137,7 +151,8 @@ public final class ParleyNode {
             }
             lifecycle.ready();
             LOG.info("Parley node {} serving http://{}:{}/", nodeId, config.http().host(), config.http().port());
-            return new ParleyNode(vertx, pool, crypto, presence, nodeId, sessions, store[0], lifecycle, port);
+            return new ParleyNode(vertx, pool, crypto, presence, nodeId, sessions, store[0], store[1], pushWorker,
+                lifecycle, port);
           }));
     });
   }
@@ -211,9 +226,11 @@ public final class ParleyNode {
     presence.stopping();
     return vertx.undeploy(sessionsDeployment)
         .transform(v -> vertx.undeploy(storeDeployment))
+        .transform(v -> vertx.undeploy(pushDeployment))
         .transform(v -> presence.dropNode(nodeId))
         .transform(v -> pool.close())
         .transform(v -> crypto.close())
+        .transform(v -> pushWorker.close())
         .toCompletionStage().toCompletableFuture()
         .handle((v, failure) -> {
           if (failure != null) {

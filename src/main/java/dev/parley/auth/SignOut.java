@@ -14,7 +14,8 @@ import java.util.function.LongSupplier;
  * server API's disconnect all come here. It marks the sessions revoked in PostgreSQL first (from
  * then on every node refuses their tokens, see {@link SessionAuthenticator}), then publishes
  * {@link SignedOut} cluster-wide so that every node closes their open sockets with 4403.
- * When push subscriptions exist, deleting the ones registered with a session belongs here too.
+ * The push subscriptions registered with a session go in the revoke's own transaction (a trigger
+ * on {@code sessions}, migration V3), so no sign-out path can leave one behind.
  */
 public final class SignOut {
 

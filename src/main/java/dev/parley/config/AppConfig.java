@@ -8,7 +8,7 @@ import java.util.List;
  * the {@code PARLEY_*} environment. Each nested record documents its fields and their defaults.
  */
 public record AppConfig(HttpConfig http, DbConfig db, AuthConfig auth, ClusterConfig cluster, ChatConfig chat,
-                        OpsConfig ops, ServerApiConfig serverApi) {
+                        OpsConfig ops, ServerApiConfig serverApi, PushConfig push) {
 
   /**
    * @param host           interface to bind; loopback by default so a dev node is never exposed by accident
@@ -144,6 +144,44 @@ public record AppConfig(HttpConfig http, DbConfig db, AuthConfig auth, ClusterCo
     public String toString() {
       return "ServerApiConfig[keys=" + keys.size() + " configured, maxBodyBytes=" + maxBodyBytes
           + ", maxTokenTtl=" + maxTokenTtl + "]";
+    }
+  }
+
+  /**
+   * Push notifications (PROTOCOL 3.5; design in docs/push.md).
+   *
+   * @param allowHttp       accept plain {@code http} push endpoints and webhook URL (tests only, default
+   *                        false): {@code https} only also keeps users from aiming the server at internal addresses
+   * @param collapse        at most one notification per user and conversation per interval (default 10 s)
+   * @param preview         whether notifications carry the message text (default true)
+   * @param ttl             Web Push {@code TTL}: how long a push service keeps an undelivered one (default 1 day);
+   *                        a notice not sent within it is dropped rather than sent late
+   * @param vapidPublicKey  VAPID public key (base64url uncompressed P-256 point); empty: generated once and
+   *                        kept in PostgreSQL so every node signs with the same key
+   * @param vapidPrivateKey VAPID private key (base64url 32-byte scalar); set with the public key or not at all
+   * @param vapidSubject    the JWT {@code sub} (a mailto: or https: contact for push services); empty: omitted
+   * @param webhookUrl      where the signed webhook is posted; empty: no webhook
+   * @param webhookSecret   HMAC-SHA256 key of {@code X-Parley-Signature}; required (16+ bytes) with a URL
+   * @param queueSize       sends one node holds in memory at most; the rest wait durably in PostgreSQL
+   * @param concurrency     requests in flight per channel at most, so a hanging receiver holds few sockets
+   * @param retries         attempts after the first for a 429, 5xx or timeout (exponential backoff), then dropped
+   * @param requestTimeout  bound on one push or webhook request
+   * @param poll            how often a node looks for unread events and due notices (default 250 ms)
+   * @param subscriptionsPerUser most Web Push subscriptions one user may hold (default 20): each costs an
+   *                        encryption per notification
+   */
+  public record PushConfig(boolean allowHttp, Duration collapse, boolean preview, Duration ttl, String vapidPublicKey,
+                           String vapidPrivateKey, String vapidSubject, String webhookUrl, String webhookSecret,
+                           int queueSize, int concurrency, int retries, Duration requestTimeout, Duration poll,
+                           int subscriptionsPerUser) {
+
+    /** Never prints the VAPID private key or the webhook secret. */
+    @Override
+    public String toString() {
+      return "PushConfig[allowHttp=" + allowHttp + ", collapse=" + collapse + ", preview=" + preview + ", ttl=" + ttl
+          + ", vapidKeys=" + (vapidPublicKey.isEmpty() ? "generated" : "configured") + ", webhook="
+          + (webhookUrl.isEmpty() ? "off" : "on") + ", queueSize=" + queueSize + ", concurrency=" + concurrency
+          + ", retries=" + retries + "]";
     }
   }
 }

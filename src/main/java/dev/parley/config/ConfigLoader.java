@@ -149,7 +149,41 @@ public final class ConfigLoader {
         integer("serverApi.maxBodyBytes", "PARLEY_SERVER_API_MAX_BODY_BYTES", 64 * 1024, 1024, 16 * 1024 * 1024),
         Duration.ofMinutes(integer("serverApi.maxTokenTtlMinutes", "PARLEY_SERVER_API_MAX_TOKEN_TTL_MINUTES",
             7 * 24 * 60, 1, 525_600)));
-    return new AppConfig(http, db, auth, cluster, chat, ops, serverApi);
+    var push = new AppConfig.PushConfig(
+        bool("push.allowHttp", "PARLEY_PUSH_ALLOW_HTTP", false),
+        Duration.ofSeconds(integer("push.collapseSeconds", "PARLEY_PUSH_COLLAPSE_S", 10, 0, 86_400)),
+        bool("push.preview", "PARLEY_PUSH_PREVIEW", true),
+        Duration.ofSeconds(integer("push.ttlSeconds", "PARLEY_PUSH_TTL_S", 86_400, 0, 2_419_200)),
+        optionalString("push.vapidPublicKey", "PARLEY_VAPID_PUBLIC_KEY", "").trim(),
+        optionalString("push.vapidPrivateKey", "PARLEY_VAPID_PRIVATE_KEY", "").trim(),
+        optionalString("push.vapidSubject", "PARLEY_VAPID_SUBJECT", "").trim(),
+        optionalString("push.webhookUrl", "PARLEY_WEBHOOK_URL", "").trim(),
+        optionalString("push.webhookSecret", "PARLEY_WEBHOOK_SECRET", ""),
+        integer("push.queueSize", "PARLEY_PUSH_QUEUE", 1000, 1, 1_000_000),
+        integer("push.concurrency", "PARLEY_PUSH_CONCURRENCY", 16, 1, 10_000),
+        integer("push.retries", "PARLEY_PUSH_RETRIES", 3, 0, 10),
+        Duration.ofSeconds(integer("push.requestTimeoutSeconds", "PARLEY_PUSH_TIMEOUT_S", 10, 1, 300)),
+        Duration.ofMillis(integer("push.pollMillis", "PARLEY_PUSH_POLL_MS", 250, 10, 60_000)),
+        integer("push.subscriptionsPerUser", "PARLEY_PUSH_SUBSCRIPTIONS_PER_USER", 20, 1, 1000));
+    if (!declaring) {
+      checkPush(push);
+    }
+    return new AppConfig(http, db, auth, cluster, chat, ops, serverApi, push);
+  }
+
+  private static void checkPush(AppConfig.PushConfig push) {
+    if (push.vapidPublicKey().isEmpty() != push.vapidPrivateKey().isEmpty()) {
+      throw new ConfigException("PARLEY_VAPID_PUBLIC_KEY and PARLEY_VAPID_PRIVATE_KEY: set both or neither");
+    }
+    if (!push.webhookUrl().isEmpty()) {
+      String scheme = push.allowHttp() ? "^https?://.+" : "^https://.+";
+      if (!push.webhookUrl().matches(scheme)) {
+        throw new ConfigException("PARLEY_WEBHOOK_URL (push.webhookUrl): must be an https URL");
+      }
+      if (push.webhookSecret().getBytes(java.nio.charset.StandardCharsets.UTF_8).length < 16) {
+        throw new ConfigException("PARLEY_WEBHOOK_SECRET (push.webhookSecret): at least 16 bytes when a webhook URL is set");
+      }
+    }
   }
 
   /** The value Parley shipped in its config files until 2026-12: public, so it signs nothing. */

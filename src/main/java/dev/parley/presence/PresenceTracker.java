@@ -19,12 +19,19 @@ import org.slf4j.LoggerFactory;
  * device online" and "last device gone" are decided in one place even when devices come and go
  * on different nodes at once, and a dead node's connections can be dropped by any survivor.
  * Transitions are published to the users who share a direct conversation with the user.
+ *
+ * <p>Next to the device count each row keeps how many of those connections are in the foreground
+ * ({@code state} active, PROTOCOL 3.1.5): push asks PostgreSQL whether a user is away (no active
+ * connection anywhere), so the answer is cluster-wide and survives a node's death like presence.
+ * A new connection counts as active; the session layer reports state changes and, on close,
+ * whether the connection was active.
  */
 public final class PresenceTracker {
 
   private static final Logger LOG = LoggerFactory.getLogger(PresenceTracker.class);
   private static final String CONNECT = "SELECT presence_connect($1, $2) AS first";
-  private static final String DISCONNECT = "SELECT presence_disconnect($1, $2, $3) AS last";
+  private static final String DISCONNECT = "SELECT presence_disconnect($1, $2, $3, $4) AS last";
+  private static final String STATE = "SELECT presence_state($1, $2, $3)";
   private static final String DROP_NODE = "SELECT o_user FROM presence_drop_node($1, $2)";
   private static final String OTHER_NODES = "SELECT DISTINCT node_id FROM presence WHERE node_id <> ALL ($1)";
   private static final String PEERS = """
@@ -63,18 +70,36 @@ public final class PresenceTracker {
         .onFailure(failure -> LOG.warn("presence update for user {} failed", userId, failure));
   }
 
+  /** A connection that never reported state (so was active) closed. */
   public void disconnected(long userId) {
+    disconnected(userId, true);
+  }
+
+  /** A connection closed; {@code wasActive}: it was in the foreground when it closed. */
+  public void disconnected(long userId, boolean wasActive) {
     if (stopping) {
       return;
     }
     long now = System.currentTimeMillis();
-    pool.preparedQuery(DISCONNECT).execute(Tuple.of(userId, nodeId, now))
+    pool.preparedQuery(DISCONNECT).execute(Tuple.of(userId, nodeId, now, wasActive))
         .onSuccess(rows -> {
           if (rows.iterator().next().getBoolean("last")) {
             announce(userId, false, now);
           }
         })
         .onFailure(failure -> LOG.warn("presence update for user {} failed", userId, failure));
+  }
+
+  /**
+   * A connection of the user reported {@code state} and it changed: it came to the foreground
+   * ({@code active}) or went to the background. Completes once recorded.
+   */
+  public Future<Void> stateChanged(long userId, boolean active) {
+    if (stopping) {
+      return Future.succeededFuture();
+    }
+    return pool.preparedQuery(STATE).execute(Tuple.of(userId, nodeId, active ? 1 : -1)).<Void>mapEmpty()
+        .onFailure(failure -> LOG.warn("state update for user {} failed", userId, failure));
   }
 
   /** Another node left the cluster or died. A node that is stopping itself leaves this to the survivors. */

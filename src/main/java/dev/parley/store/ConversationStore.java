@@ -47,7 +47,7 @@ public final class ConversationStore {
   private static final String MEMBER_IDS = "SELECT user_id FROM members WHERE conversation_id = $1";
 
   private static final String SUMMARY_ROWS = """
-      SELECT c.id, c.kind, c.title, c.last_seq, m.last_read_seq,
+      SELECT c.id, c.kind, c.title, c.last_seq, m.last_read_seq, m.muted,
              unread_count(c.id, m.user_id, m.last_read_seq) AS unread
       FROM members m JOIN conversations c ON c.id = m.conversation_id
       WHERE m.user_id = $1 AND ($2::bigint[] IS NULL OR c.id = ANY ($2))
@@ -71,6 +71,7 @@ public final class ConversationStore {
       WHERE m.conversation_id = $1 AND m.user_id > $3
         AND EXISTS (SELECT 1 FROM members me WHERE me.conversation_id = $1 AND me.user_id = $2)
       ORDER BY m.user_id LIMIT $4""";
+  private static final String SET_MUTED = "UPDATE members SET muted = $3 WHERE conversation_id = $1 AND user_id = $2";
   private static final String IS_MEMBER = "SELECT 1 FROM members WHERE conversation_id = $1 AND user_id = $2";
   private static final String SUMMARY_LAST_MESSAGES = """
       SELECT lm.* FROM unnest($1::bigint[]) AS c (id)
@@ -241,7 +242,7 @@ public final class ConversationStore {
           ? list.stream().filter(m -> m.userId() != userId).map(MemberView::displayName).findFirst().orElse("")
           : row.getString("title");
       summaries.add(new ConversationSummary(id, kind, title, list, memberCounts.getOrDefault(id, list.size()),
-          row.getLong("last_seq"), row.getLong("last_read_seq"), row.getLong("unread"), 0, false, lastMessages.get(id),
+          row.getLong("last_seq"), row.getLong("last_read_seq"), row.getLong("unread"), 0, row.getBoolean("muted"), lastMessages.get(id),
           null));
     }
     return summaries;
@@ -251,6 +252,13 @@ public final class ConversationStore {
     boolean online = row.getBoolean("online");
     return new MemberView(row.getLong("id"), row.getString("username"), row.getString("display_name"),
         row.getString("role"), online, online ? null : row.getLong("last_seen"), row.getLong("last_read_seq"));
+  }
+
+  /** Mutes or unmutes a conversation for one member (PROTOCOL 1); the summary after. NOT_FOUND for a non-member. */
+  public Future<ConversationSummary> setMuted(long userId, long conversationId, boolean muted) {
+    return pool.preparedQuery(SET_MUTED).execute(Tuple.of(conversationId, userId, muted))
+        .compose(rows -> rows.rowCount() == 0 ? Future.failedFuture(ChatException.notFound("conversation"))
+            : summary(userId, conversationId));
   }
 
   static List<Long> ids(RowSet<Row> rows) {

@@ -59,9 +59,8 @@ public final class ApiRouter {
     router.get(v1 + "/openapi.json").handler(OpenApiDocument::serve);
     router.post(v1 + "/users").handler(users::register);
     router.post(v1 + "/sessions").handler(users::login);
-    router.get(v1 + "/push/vapid-public-key").handler(ctx -> {
-      throw new ChatException(ErrorCode.NOT_FOUND, "Web Push is not configured on this server");
-    });
+    var push = new PushRoutes(services);
+    router.get(v1 + "/push/vapid-public-key").handler(push::vapidPublicKey);
 
     router.route(v1 + "/*").handler(ctx -> authenticate(ctx, services.authenticator()));
     router.get(v1 + "/me").handler(users::me);
@@ -72,6 +71,9 @@ public final class ApiRouter {
     router.get(v1 + "/sessions").handler(accounts::sessions);
     router.delete(v1 + "/sessions/current").handler(accounts::signOutCurrent);
     router.delete(v1 + "/sessions/:sessionId").handler(accounts::signOutSession);
+    router.post(v1 + "/push/subscriptions").handler(push::subscribe);
+    router.delete(v1 + "/push/subscriptions").handler(push::unsubscribe);
+    router.put(v1 + "/conversations/:id/mute").handler(conversations::mute);
     router.post(v1 + "/conversations").handler(conversations::create);
     router.get(v1 + "/conversations").handler(conversations::list);
     router.patch(v1 + "/conversations/:id").handler(conversations::rename);

@@ -75,6 +75,16 @@ final class ConversationRoutes {
     ApiRouter.respond(ctx, 201, result);
   }
 
+  /** {@code PUT /conversations/{id}/mute} {@code {muted}}: 200 with the caller's summary. */
+  void mute(RoutingContext ctx) {
+    JsonNode muted = Requests.body(ctx).get("muted");
+    if (muted == null || !muted.isBoolean()) {
+      throw ChatException.badRequest("muted must be true or false");
+    }
+    ApiRouter.respond(ctx, 200, conversations.setMuted(Requests.userId(ctx), Requests.pathId(ctx, "id"),
+        muted.booleanValue()));
+  }
+
   void list(RoutingContext ctx) {
     ApiRouter.respond(ctx, 200, conversations.summaries(Requests.userId(ctx))
         .map(list -> Map.of("conversations", list)));

@@ -1,0 +1,320 @@
+package dev.parley.push;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The durable side of push: reads the event log past each conversation's {@code push_seq},
+ * folds what it finds into {@code push_notices} (through {@link CollapseRule}), and hands out
+ * due notices under a lease. Every step is a short transaction, and every node runs the same
+ * steps: row locks with SKIP LOCKED and a per-conversation advisory lock decide which node does
+ * a piece of work, so each event is folded once and each notice is sent by one node at a time.
+ */
+public final class PushOutbox {
+
+  /** Advisory-lock class of "push is reading this conversation's log" (two-key form, so it never meets presence's keys). */
+  private static final int LOG_LOCK = 0x70757368;
+  /** Events read per conversation per pass, so a long backlog is worked off in bounded steps. */
+  private static final int EVENTS_PER_PASS = 500;
+
+  private static final String LOCK_UNREAD = """
+      SELECT c.id FROM conversations c
+      WHERE c.last_seq > c.push_seq AND pg_try_advisory_xact_lock(%d, (c.id %% 2147483647)::int)
+      ORDER BY c.id LIMIT $1""".formatted(LOG_LOCK);
+  /** A fresh snapshot after the locks: another node may have committed its pass in between. */
+  private static final String CURSORS = """
+      SELECT id, push_seq, last_seq FROM conversations WHERE id = ANY ($1) AND last_seq > push_seq""";
+  /**
+   * Who is to hear of each new event: for a message, each other member who has not read it, is
+   * away (no active connection anywhere), has not muted the conversation and has a channel; for a
+   * recall, each member push told of something since their last read.
+   */
+  private static final String RECIPIENTS = """
+      SELECT e.conversation_id, e.seq, e.kind, e.message_id, e.sender_id, e.target_seq, e.ts, m.user_id
+      FROM unnest($1::bigint[], $2::bigint[], $3::bigint[]) AS t (id, after_seq, upto_seq)
+      JOIN events e ON e.conversation_id = t.id AND e.seq > t.after_seq AND e.seq <= t.upto_seq
+      JOIN members m ON m.conversation_id = e.conversation_id AND m.user_id <> e.sender_id
+      WHERE (e.kind = 'message' AND e.status = 'normal' AND e.seq > m.last_read_seq AND NOT m.muted
+             AND NOT EXISTS (SELECT 1 FROM presence p WHERE p.user_id = m.user_id AND p.active > 0)
+             AND ($4 OR EXISTS (SELECT 1 FROM push_subscriptions s WHERE s.user_id = m.user_id)))
+         OR (e.kind = 'recall' AND EXISTS (SELECT 1 FROM push_notices n WHERE n.user_id = m.user_id
+             AND n.conversation_id = e.conversation_id AND n.notified_seq > 0 AND n.notified_seq >= e.target_seq))
+      ORDER BY e.conversation_id, e.seq, m.user_id""";
+  private static final String COLUMNS = """
+      user_id, conversation_id, kind, message_id, seq, sender_id, ts, due_at, last_sent_at, notified_seq,
+      read_pending, read_seq, version""";
+  private static final String LOCK_NOTICES = """
+      SELECT %s FROM push_notices
+      WHERE (user_id, conversation_id) IN (SELECT * FROM unnest($1::bigint[], $2::bigint[]))
+      ORDER BY user_id, conversation_id FOR UPDATE""".formatted(COLUMNS);
+  private static final String LOCK_READS = """
+      SELECT %s FROM push_notices WHERE read_pending
+      ORDER BY user_id, conversation_id LIMIT $1 FOR UPDATE SKIP LOCKED""".formatted(COLUMNS);
+  private static final String WRITE_NOTICES = """
+      INSERT INTO push_notices (user_id, conversation_id, kind, message_id, seq, sender_id, ts, due_at, last_sent_at,
+                                notified_seq, read_pending, version)
+      SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::bigint[], $5::bigint[], $6::bigint[],
+                           $7::bigint[], $8::bigint[], $9::bigint[], $10::bigint[], $11::boolean[], $12::bigint[])
+      ON CONFLICT (user_id, conversation_id) DO UPDATE SET kind = EXCLUDED.kind, message_id = EXCLUDED.message_id,
+        seq = EXCLUDED.seq, sender_id = EXCLUDED.sender_id, ts = EXCLUDED.ts, due_at = EXCLUDED.due_at,
+        last_sent_at = EXCLUDED.last_sent_at, notified_seq = EXCLUDED.notified_seq,
+        read_pending = EXCLUDED.read_pending, version = EXCLUDED.version""";
+  private static final String ADVANCE = """
+      UPDATE conversations c SET push_seq = t.seq
+      FROM unnest($1::bigint[], $2::bigint[]) AS t (id, seq)
+      WHERE c.id = t.id AND c.push_seq < t.seq""";
+  /**
+   * Takes due notices under a lease and reads what their notification says, as of now: the
+   * title the user sees, the message's text only while it is not withdrawn, and the counts.
+   */
+  private static final String CLAIM = """
+      WITH due AS (
+        SELECT user_id, conversation_id FROM push_notices
+        WHERE due_at <= $1 AND (lease_until IS NULL OR lease_until < $1)
+        ORDER BY due_at LIMIT $2 FOR UPDATE SKIP LOCKED),
+      claimed AS (
+        UPDATE push_notices n SET lease_until = $1 + $3 FROM due
+        WHERE n.user_id = due.user_id AND n.conversation_id = due.conversation_id
+        RETURNING n.user_id, n.conversation_id, n.kind, n.message_id, n.seq, n.sender_id, n.ts, n.due_at, n.version)
+      SELECT cl.*, m.user_id IS NOT NULL AS member,
+             CASE WHEN c.kind = 'group' THEN c.title
+                  ELSE (SELECT u.display_name FROM members o JOIN users u ON u.id = o.user_id
+                        WHERE o.conversation_id = c.id AND o.user_id <> cl.user_id LIMIT 1) END AS title,
+             (SELECT e.text FROM events e WHERE cl.kind = 'message' AND e.kind = 'message'
+                AND e.message_id = cl.message_id AND e.status = 'normal') AS text,
+             CASE WHEN m.user_id IS NULL THEN 0 ELSE unread_count(c.id, cl.user_id, m.last_read_seq) END AS unread,
+             total_unread(cl.user_id) AS total
+      FROM claimed cl JOIN conversations c ON c.id = cl.conversation_id
+      LEFT JOIN members m ON m.conversation_id = cl.conversation_id AND m.user_id = cl.user_id""";
+  /** A send finished: nothing pending unless something folded in meanwhile (then it goes at $5). */
+  private static final String SENT = """
+      UPDATE push_notices SET last_sent_at = $3, lease_until = NULL,
+             due_at = CASE WHEN version = $4 THEN NULL ELSE greatest(due_at, $5) END
+      WHERE user_id = $1 AND conversation_id = $2""";
+
+  /**
+   * One notice row as loaded for a fold.
+   *
+   * @param userId         the user told
+   * @param conversationId the conversation
+   * @param state          collapse state and pending notification
+   * @param readPending    a read the fold has not taken in yet
+   * @param readSeq        that read's marker
+   */
+  record NoticeRow(long userId, long conversationId, NoticeState state, boolean readPending, long readSeq) {}
+
+  /**
+   * A claimed notice, ready to send.
+   *
+   * @param userId         recipient
+   * @param conversationId the conversation
+   * @param kind           message, recall or read
+   * @param messageId      message or recall: the message; read: null
+   * @param seq            the event's seq, or the read marker
+   * @param senderId       message: the sender
+   * @param ts             when the event happened
+   * @param dueAt          when it fell due
+   * @param version        the state version this send completes
+   * @param member         whether the user is still a member (if not, nothing is sent)
+   * @param title          the conversation's title as the user sees it
+   * @param text           the message's current text (null unless a normal message)
+   * @param unread         unread in the conversation
+   * @param totalUnread    unread across the user's conversations
+   */
+  public record Claimed(long userId, long conversationId, NoticeState.Kind kind, Long messageId, long seq, Long senderId,
+                        long ts, long dueAt, long version, boolean member, String title, String text, long unread,
+                        long totalUnread) {}
+
+  private final Pool pool;
+  private final CollapseRule rule;
+  private final long collapseMs;
+
+  public PushOutbox(Pool pool, CollapseRule rule, long collapseMs) {
+    this.pool = pool;
+    this.rule = rule;
+    this.collapseMs = collapseMs;
+  }
+
+  /**
+   * One fold pass at {@code now}: pending reads first, then the unread events of up to
+   * {@code conversations} conversations. Returns how many conversations it advanced (so the
+   * caller runs another pass at once while there is a backlog).
+   */
+  public Future<Integer> fold(long now, boolean webhook, int conversations) {
+    return pool.withTransaction(conn -> {
+      Map<List<Long>, NoticeRow> rows = new LinkedHashMap<>();
+      return conn.preparedQuery(LOCK_READS).execute(Tuple.of(conversations))
+          .compose(reads -> {
+            reads.forEach(row -> put(rows, noticeRow(row)));
+            return conn.preparedQuery(LOCK_UNREAD).execute(Tuple.of(conversations));
+          })
+          .compose(locked -> locked.size() == 0 ? Future.succeededFuture((RowSet<Row>) null)
+              : conn.preparedQuery(CURSORS).execute(Tuple.of((Object) ids(locked))))
+          .compose(cursors -> foldEvents(conn, cursors, rows, now, webhook));
+    });
+  }
+
+  private Future<Integer> foldEvents(SqlConnection conn, RowSet<Row> cursors, Map<List<Long>, NoticeRow> rows, long now,
+                                     boolean webhook) {
+    int n = cursors == null ? 0 : cursors.size();
+    Long[] ids = new Long[n];
+    Long[] after = new Long[n];
+    Long[] upto = new Long[n];
+    int i = 0;
+    if (cursors != null) {
+      for (Row row : cursors) {
+        ids[i] = row.getLong("id");
+        after[i] = row.getLong("push_seq");
+        upto[i++] = Math.min(row.getLong("last_seq"), row.getLong("push_seq") + EVENTS_PER_PASS);
+      }
+    }
+    Future<RowSet<Row>> recipients = n == 0 ? Future.succeededFuture(null)
+        : conn.preparedQuery(RECIPIENTS).execute(Tuple.of(ids, after, upto, webhook));
+    return recipients.compose(events -> {
+      List<Row> eventRows = new ArrayList<>();
+      if (events != null) {
+        events.forEach(eventRows::add);
+      }
+      List<Long> users = new ArrayList<>();
+      List<Long> convs = new ArrayList<>();
+      for (Row e : eventRows) {
+        List<Long> key = List.of(e.getLong("user_id"), e.getLong("conversation_id"));
+        if (!rows.containsKey(key)) {
+          users.add(key.get(0));
+          convs.add(key.get(1));
+        }
+      }
+      Future<RowSet<Row>> existing = users.isEmpty() ? Future.succeededFuture(null)
+          : conn.preparedQuery(LOCK_NOTICES).execute(Tuple.of(users.toArray(Long[]::new), convs.toArray(Long[]::new)));
+      return existing.compose(found -> {
+        if (found != null) {
+          found.forEach(row -> put(rows, noticeRow(row)));
+        }
+        Map<List<Long>, NoticeRow> changed = applyAll(rows, eventRows, now);
+        Future<?> written = changed.isEmpty() ? Future.succeededFuture()
+            : conn.preparedQuery(WRITE_NOTICES).execute(writeTuple(changed.values()));
+        return written.compose(w -> n == 0 ? Future.succeededFuture()
+                : conn.preparedQuery(ADVANCE).execute(Tuple.of(ids, upto)))
+            .map(v -> n);
+      });
+    });
+  }
+
+  /** Reads first, then events in log order: what the rule makes of them, for every row that changed. */
+  private Map<List<Long>, NoticeRow> applyAll(Map<List<Long>, NoticeRow> rows, List<Row> events, long now) {
+    Map<List<Long>, NoticeRow> changed = new LinkedHashMap<>();
+    rows.forEach((key, row) -> {
+      if (row.readPending()) {
+        NoticeRow read = new NoticeRow(row.userId(), row.conversationId(), rule.onRead(row.state(), row.readSeq(), now),
+            false, row.readSeq());
+        rows.put(key, read);
+        changed.put(key, read);
+      }
+    });
+    for (Row e : events) {
+      List<Long> key = List.of(e.getLong("user_id"), e.getLong("conversation_id"));
+      NoticeRow row = rows.getOrDefault(key, new NoticeRow(key.get(0), key.get(1), NoticeState.NONE, false, 0));
+      NoticeState before = row.state();
+      NoticeState after = switch (e.getString("kind")) {
+        case "message" -> rule.onMessage(before, e.getLong("message_id"), e.getLong("seq"), e.getLong("sender_id"),
+            e.getLong("ts"), now);
+        case "recall" -> rule.onRecall(before, e.getLong("message_id"), e.getLong("target_seq"), e.getLong("seq"),
+            e.getLong("ts"), now);
+        default -> throw new IllegalStateException("push folds messages and recalls only, not " + e.getString("kind"));
+      };
+      if (after != before) {
+        NoticeRow next = new NoticeRow(row.userId(), row.conversationId(), after, row.readPending(), row.readSeq());
+        rows.put(key, next);
+        changed.put(key, next);
+      }
+    }
+    return changed;
+  }
+
+  /** Up to {@code limit} due notices, each leased to this node for {@code leaseMs}. */
+  public Future<List<Claimed>> claim(long now, int limit, long leaseMs) {
+    return pool.preparedQuery(CLAIM).execute(Tuple.of(now, limit, leaseMs)).map(rows -> {
+      List<Claimed> claimed = new ArrayList<>(rows.size());
+      for (Row row : rows) {
+        claimed.add(new Claimed(row.getLong("user_id"), row.getLong("conversation_id"),
+            NoticeState.Kind.of(row.getString("kind")), row.getLong("message_id"), row.getLong("seq"),
+            row.getLong("sender_id"), row.getLong("ts"), row.getLong("due_at"), row.getLong("version"),
+            row.getBoolean("member"), row.getString("title"), row.getString("text"), row.getLong("unread"),
+            row.getLong("total")));
+      }
+      return claimed;
+    });
+  }
+
+  /** The notification of {@code claimed} went out (or was given up) at {@code sentAt}. */
+  public Future<Void> sent(Claimed claimed, long sentAt) {
+    long dueIfFolded = rule.onSent(new NoticeState(claimed.kind(), claimed.messageId(), claimed.seq(), claimed.senderId(),
+        claimed.ts(), claimed.dueAt(), null, 0, claimed.version() + 1), claimed.version(), sentAt).dueAt();
+    return pool.preparedQuery(SENT)
+        .execute(Tuple.of(claimed.userId(), claimed.conversationId(), sentAt, claimed.version(), dueIfFolded))
+        .mapEmpty();
+  }
+
+  private static void put(Map<List<Long>, NoticeRow> rows, NoticeRow row) {
+    rows.put(List.of(row.userId(), row.conversationId()), row);
+  }
+
+  private static NoticeRow noticeRow(Row row) {
+    var state = new NoticeState(NoticeState.Kind.of(row.getString("kind")), row.getLong("message_id"),
+        row.getLong("seq"), row.getLong("sender_id"), row.getLong("ts"), row.getLong("due_at"),
+        row.getLong("last_sent_at"), row.getLong("notified_seq"), row.getLong("version"));
+    return new NoticeRow(row.getLong("user_id"), row.getLong("conversation_id"), state, row.getBoolean("read_pending"),
+        row.getLong("read_seq"));
+  }
+
+  private static Long[] ids(RowSet<Row> rows) {
+    Long[] ids = new Long[rows.size()];
+    int i = 0;
+    for (Row row : rows) {
+      ids[i++] = row.getLong(0);
+    }
+    return ids;
+  }
+
+  private static Tuple writeTuple(java.util.Collection<NoticeRow> rows) {
+    int n = rows.size();
+    Long[] users = new Long[n];
+    Long[] convs = new Long[n];
+    String[] kinds = new String[n];
+    Long[] messages = new Long[n];
+    Long[] seqs = new Long[n];
+    Long[] senders = new Long[n];
+    Long[] ts = new Long[n];
+    Long[] due = new Long[n];
+    Long[] lastSent = new Long[n];
+    Long[] notified = new Long[n];
+    Boolean[] readPending = new Boolean[n];
+    Long[] versions = new Long[n];
+    int i = 0;
+    for (NoticeRow row : rows) {
+      NoticeState s = row.state();
+      users[i] = row.userId();
+      convs[i] = row.conversationId();
+      kinds[i] = s.kind().wire();
+      messages[i] = s.messageId();
+      seqs[i] = s.seq();
+      senders[i] = s.senderId();
+      ts[i] = s.ts();
+      due[i] = s.dueAt();
+      lastSent[i] = s.lastSentAt();
+      notified[i] = s.notifiedSeq();
+      readPending[i] = row.readPending();
+      versions[i++] = s.version();
+    }
+    return Tuple.tuple(List.of(users, convs, kinds, messages, seqs, senders, ts, due, lastSent, notified, readPending,
+        versions));
+  }
+}
