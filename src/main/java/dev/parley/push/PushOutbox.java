@@ -177,7 +177,7 @@ public final class PushOutbox {
       }
     }
     Future<RowSet<Row>> recipients = n == 0 ? Future.succeededFuture(null)
-        : conn.preparedQuery(RECIPIENTS).execute(Tuple.of(ids, after, upto, webhook));
+        : conn.preparedQuery(RECIPIENTS).execute(Tuple.of((Object) ids, (Object) after, (Object) upto, webhook));
     return recipients.compose(events -> {
       List<Row> eventRows = new ArrayList<>();
       if (events != null) {
@@ -193,7 +193,7 @@ public final class PushOutbox {
         }
       }
       Future<RowSet<Row>> existing = users.isEmpty() ? Future.succeededFuture(null)
-          : conn.preparedQuery(LOCK_NOTICES).execute(Tuple.of(users.toArray(Long[]::new), convs.toArray(Long[]::new)));
+          : conn.preparedQuery(LOCK_NOTICES).execute(Tuple.of((Object) users.toArray(Long[]::new), (Object) convs.toArray(Long[]::new)));
       return existing.compose(found -> {
         if (found != null) {
           found.forEach(row -> put(rows, noticeRow(row)));
@@ -202,7 +202,7 @@ public final class PushOutbox {
         Future<?> written = changed.isEmpty() ? Future.succeededFuture()
             : conn.preparedQuery(WRITE_NOTICES).execute(writeTuple(changed.values()));
         return written.compose(w -> n == 0 ? Future.succeededFuture()
-                : conn.preparedQuery(ADVANCE).execute(Tuple.of(ids, upto)))
+                : conn.preparedQuery(ADVANCE).execute(Tuple.of((Object) ids, (Object) upto)))
             .map(v -> n);
       });
     });

@@ -107,7 +107,7 @@ public final class PushVerticle extends VerticleBase {
     ticking = true;
     foldAll()
         .compose(v -> claim())
-        .onFailure(failure -> LOG.warn("push pass failed (retried at the next poll): {}", failure.toString()))
+        .onFailure(failure -> LOG.warn("push pass failed (retried at the next poll)", failure))
         .onComplete(done -> ticking = false);
   }
 
