@@ -57,17 +57,19 @@ public final class PresenceTracker {
     stopping = true;
   }
 
-  public void connected(long userId) {
+  /** A connection opened (active); completes once recorded, so its state changes can follow in order. */
+  public Future<Void> connected(long userId) {
     if (stopping) {
-      return;
+      return Future.succeededFuture();
     }
-    pool.preparedQuery(CONNECT).execute(Tuple.of(userId, nodeId))
+    return pool.preparedQuery(CONNECT).execute(Tuple.of(userId, nodeId))
         .onSuccess(rows -> {
           if (rows.iterator().next().getBoolean("first")) {
             announce(userId, true, null);
           }
         })
-        .onFailure(failure -> LOG.warn("presence update for user {} failed", userId, failure));
+        .onFailure(failure -> LOG.warn("presence update for user {} failed", userId, failure))
+        .<Void>mapEmpty().recover(failure -> Future.succeededFuture());
   }
 
   /** A connection that never reported state (so was active) closed. */

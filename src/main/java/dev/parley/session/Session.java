@@ -181,12 +181,15 @@ final class Session implements OpenConnection, ClientLink {
       return new CommandPipeline.Step(sending.queued(), sending.acked());
     }
     if (command instanceof ClientCommand.State state) {
+      Future<Void> recorded = Future.succeededFuture();
       if (state.active() != active) {
         active = state.active();
         edge.services().userConnections().activeChanged(userId, active);
+        // Push asks PostgreSQL who is away (docs/push.md): acked once recorded there.
+        recorded = edge.services().presence().stateChanged(userId, active);
       }
-      reply(new ServerFrame.EmptyAck(state.id()));
-      return CommandPipeline.Step.of(Future.succeededFuture());
+      Future<Void> acked = recorded.otherwiseEmpty().onComplete(v -> reply(new ServerFrame.EmptyAck(state.id())));
+      return CommandPipeline.Step.of(acked);
     }
     if (command instanceof ClientCommand.Ping ping) {
       reply(new ServerFrame.EmptyAck(ping.id()));
@@ -255,7 +258,7 @@ final class Session implements OpenConnection, ClientLink {
       edge.registry().remove(this);
       edge.metrics().connectionClosed();
       edge.services().userConnections().closed(userId, active);
-      edge.services().presence().disconnected(userId);
+      edge.services().presence().disconnected(userId, active);
     }
   }
 

@@ -126,6 +126,32 @@ class PushIT {
   }
 
   @Test
+  @DisplayName("a user whose only connection reported state inactive (a hidden tab) is notified; back in front, not")
+  void hiddenTabIsAway() {
+    Api.Account alice = api.newAccount("alice");
+    Api.Account carol = api.newAccount("carol");
+    long conversation = api.direct(alice, carol);
+    FakePushService.Browser carolBrowser = pushService.newBrowser();
+    subscribe(api, carol, carolBrowser);
+    try (ChatClient alicePhone = ChatClient.login(cluster.port(0), alice, "phone");
+         ChatClient carolTab = ChatClient.login(cluster.port(1), carol, "tab")) {
+      assertEquals("ack", carolTab.request(cmd("state").put("active", false)).get("type").asText());
+      alicePhone.sendMessage(conversation, "m1", "are you there");
+      carolTab.await(event("message", conversation));
+      carolBrowser.await(p -> "are you there".equals(p.payload().path("preview").asText()), TIMEOUT);
+
+      assertEquals("ack", carolTab.request(cmd("state").put("active", true)).get("type").asText());
+      JsonNode read = carolTab.request(cmd("read").put("conversationId", conversation).put("seq", 1));
+      assertEquals("ack", read.get("type").asText());
+      carolBrowser.await(p -> "read".equals(p.payload().path("kind").asText()), TIMEOUT);
+      alicePhone.sendMessage(conversation, "m2", "welcome back");
+      awaitCaughtUp(cluster.database(), conversation);
+      assertEquals(2, carolBrowser.requests(), "the message while hidden and the read; nothing once in front");
+      assertEquals("BAD_REQUEST", carolTab.request(cmd("state").put("active", "no")).get("code").asText());
+    }
+  }
+
+  @Test
   @DisplayName("a muted conversation sends no push; the summary says muted")
   void mutedIsSilent() {
     Api.Account alice = api.newAccount("alice");
