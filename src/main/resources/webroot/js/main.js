@@ -5,6 +5,9 @@
 import { clearCredentials, loadCredentials } from './auth/credentials.js';
 import { deviceId } from './auth/device-id.js';
 import { ChatSession } from './app/chat-session.js';
+import { PushNotifications } from './app/push.js';
+import { reportVisibility } from './app/visibility-state.js';
+import { createPushControl } from './ui/push-control.js';
 import { createAuthView } from './ui/auth-view.js';
 import { createChatShell } from './ui/chat-shell.js';
 import { TabBadge } from './ui/tab-badge.js';
@@ -26,8 +29,14 @@ function showSignIn(notice = null) {
 function showChat(credentials) {
   const session = new ChatSession({ credentials, deviceId: deviceId() });
   const shell = createChatShell(session);
+  const push = new PushNotifications({ token: credentials.token });
+  shell.element.querySelector('.sidebar-actions')?.append(createPushControl(push));
+  if (PushNotifications.supported) PushNotifications.register().catch(() => null);
+  const stopReporting = reportVisibility(session.socket);
   session.store.on('change', () => tabBadge.show(session.store.totalUnread));
   session.on('ended', ({ reason }) => {
+    stopReporting();
+    push.disable().catch(() => null);
     shell.dispose();
     clearCredentials();
     history.replaceState(null, '', window.location.pathname + window.location.search);
