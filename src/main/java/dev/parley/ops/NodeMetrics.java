@@ -121,7 +121,7 @@ public final class NodeMetrics {
   /**
    * The place for Web Push: when a push sender exists, it registers its queue here as
    * {@code parley_push_queue_depth} (a gauge read at scrape time, so the sender pays nothing per
-   * message). Nothing calls it yet: this server has no push sender.
+   * message). {@code push.PushVerticle} registers the notices it holds in memory.
    */
   public void pushQueueDepth(Supplier<Number> depth) {
     Gauge.builder("parley.push.queue.depth", depth).description("push notifications waiting to be sent")
