@@ -39,7 +39,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One running Parley node: a (clustered) Vertx with the store, then the session verticles,
+ * One running Parley node: a (clustered) Vertx with the store, then push, then the session verticles,
  * deployed in that order. {@code Main} starts one; tests start several in one JVM.
  */
 public final class ParleyNode {
@@ -216,7 +216,8 @@ public final class ParleyNode {
    * Stops gracefully, in this order: the node turns not ready and refuses new connections and
    * requests (503, so a balancer moves on); connections close with 1001 (clients reconnect
    * elsewhere); the store commits every send it had queued and replies to each (the session layer
-   * decides what reaches a socket before its 1001, PROTOCOL 3.7); this node's presence is
+   * decides what reaches a socket before its 1001, PROTOCOL 3.7); push stops taking work and
+   * finishes the notices in hand (what it leaves waits in PostgreSQL for the other nodes); this node's presence is
    * dropped (peers see who went offline); then the pool and Vertx close, which leaves the
    * cluster. Vertx is closed from a plain thread: closing it from one of its own event loops
    * never completes. The caller bounds the whole (Main: {@code PARLEY_SHUTDOWN_TIMEOUT_S}).

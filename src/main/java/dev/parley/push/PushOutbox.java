@@ -67,10 +67,12 @@ public final class PushOutbox {
         seq = EXCLUDED.seq, sender_id = EXCLUDED.sender_id, ts = EXCLUDED.ts, due_at = EXCLUDED.due_at,
         last_sent_at = EXCLUDED.last_sent_at, notified_seq = EXCLUDED.notified_seq,
         read_pending = EXCLUDED.read_pending, version = EXCLUDED.version""";
+  /** Row locks in id order, as append_messages() takes them, so an advance and a batch never deadlock. */
   private static final String ADVANCE = """
+      WITH locked AS (SELECT id FROM conversations WHERE id = ANY ($1) ORDER BY id FOR UPDATE)
       UPDATE conversations c SET push_seq = t.seq
-      FROM unnest($1::bigint[], $2::bigint[]) AS t (id, seq)
-      WHERE c.id = t.id AND c.push_seq < t.seq""";
+      FROM unnest($1::bigint[], $2::bigint[]) AS t (id, seq), locked
+      WHERE c.id = t.id AND locked.id = t.id AND c.push_seq < t.seq""";
   /**
    * Takes due notices under a lease and reads what their notification says, as of now: the
    * title the user sees, the message's text only while it is not withdrawn, and the counts.
@@ -135,12 +137,10 @@ public final class PushOutbox {
 
   private final Pool pool;
   private final CollapseRule rule;
-  private final long collapseMs;
 
-  public PushOutbox(Pool pool, CollapseRule rule, long collapseMs) {
+  public PushOutbox(Pool pool, CollapseRule rule) {
     this.pool = pool;
     this.rule = rule;
-    this.collapseMs = collapseMs;
   }
 
   /**

@@ -40,7 +40,7 @@ public final class PushVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(PushVerticle.class);
   /** Conversations folded per statement round. */
   private static final int FOLD_BATCH = 200;
-  private static final long MAX_BACKOFF_MS = 30_000;
+  private static final long MAX_BACKOFF_MS = 10_000;
 
   private final Pool pool;
   private final AppConfig.PushConfig config;
@@ -71,7 +71,7 @@ public final class PushVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    outbox = new PushOutbox(pool, new CollapseRule(config.collapse()), config.collapse().toMillis());
+    outbox = new PushOutbox(pool, new CollapseRule(config.collapse()));
     subscriptions = new SubscriptionStore(pool);
     metrics = new PushMetrics(nodeMetrics.registry());
     nodeMetrics.pushQueueDepth(inFlight::get);
@@ -139,10 +139,13 @@ public final class PushVerticle extends VerticleBase {
     });
   }
 
-  /** Long enough for every attempt with its backoff: a live node never loses its lease mid-send. */
+  /**
+   * Long enough for every attempt with its backoff (80 s by default), so a live node keeps its
+   * lease while it sends; after a crash, this is how long the notice waits for another node.
+   */
   private long leaseMs() {
-    long perAttempt = config.requestTimeout().toMillis() * 2;
-    return (config.retries() + 1) * (perAttempt + MAX_BACKOFF_MS) + 10_000;
+    long timeout = config.requestTimeout().toMillis();
+    return (config.retries() + 1) * timeout + config.retries() * MAX_BACKOFF_MS + 10_000;
   }
 
   private void dispatch(PushOutbox.Claimed notice, List<Subscription> subs) {

@@ -22,7 +22,6 @@ public final class SubscriptionStore {
       RETURNING id""";
   private static final String DELETE_OWN = "DELETE FROM push_subscriptions WHERE user_id = $1 AND endpoint = $2";
   private static final String DELETE_ID = "DELETE FROM push_subscriptions WHERE id = $1";
-  private static final String DELETE_SESSIONS = "DELETE FROM push_subscriptions WHERE session_id = ANY ($1)";
   private static final String OF_USERS = """
       SELECT id, user_id, endpoint, p256dh, auth FROM push_subscriptions WHERE user_id = ANY ($1) ORDER BY id""";
 
@@ -48,14 +47,6 @@ public final class SubscriptionStore {
   /** The push service said the subscription is gone (404/410). */
   public Future<Void> remove(long id) {
     return pool.preparedQuery(DELETE_ID).execute(Tuple.of(id)).mapEmpty();
-  }
-
-  /** Sessions signed out: their subscriptions go with them (PROTOCOL 2.1). */
-  public Future<Void> removeSessions(List<String> sessionIds) {
-    if (sessionIds.isEmpty()) {
-      return Future.succeededFuture();
-    }
-    return pool.preparedQuery(DELETE_SESSIONS).execute(Tuple.of((Object) sessionIds.toArray(String[]::new))).mapEmpty();
   }
 
   public Future<List<Subscription>> ofUsers(Long[] userIds) {

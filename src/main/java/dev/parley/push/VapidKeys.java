@@ -99,5 +99,4 @@ public record VapidKeys(String publicKey, VAPIDKeyPair pair) {
   public String toString() {
     return "VapidKeys[" + publicKey + "]";
   }
-
 }
