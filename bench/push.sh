@@ -3,7 +3,7 @@
 # the fake push service (Web Push encryption included), and an online pair's delivery latency with
 # and without a push storm. One node in the benchmark's JVM, on a fresh database it drops after.
 #
-#   bench/push.sh [users=100] [messages=20] [probes=200]
+#   bench/push.sh [users=200] [messages=10] [probes=200]   (users: away members of one group)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 . "$ROOT/scripts/lib.sh"

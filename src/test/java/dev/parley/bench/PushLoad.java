@@ -17,22 +17,23 @@ import java.util.function.IntSupplier;
  * Push benchmark for {@code bench/push.sh} (not a test): one node in this JVM, on a fresh
  * database, with a local webhook receiver or the fake push service (which decrypts every
  * request, so its cost is on the same two cores). Collapse is off (0 s) so every message is a
- * notification. Prints notifications per second one node sustains to each channel, and the
+ * notification; the storm is one group whose members are all away, so each message fans out to
+ * every member. Prints notifications per second one node sustains to each channel, and the
  * delivery latency of an online pair with and without a push storm running.
  *
- * <p>Arguments: {@code users=100 messages=20 probes=200}
+ * <p>Arguments: {@code users=200 messages=10 probes=200} (users: the group's away members)
  */
 public final class PushLoad {
 
   public static void main(String[] args) throws Exception {
-    int users = arg(args, "users", 100);
-    int messages = arg(args, "messages", 20);
+    int users = arg(args, "users", 200);
+    int messages = arg(args, "messages", 10);
     int probes = arg(args, "probes", 200);
     try (WebhookReceiver webhook = WebhookReceiver.start(PushTesting.WEBHOOK_SECRET)) {
       TestCluster.Settings settings = PushTesting.settings(webhook.url()).with("PARLEY_PUSH_COLLAPSE_S", "0");
       try (TestCluster cluster = TestCluster.start(1, settings)) {
         Storm storm = Storm.prepare(cluster, users, null);
-        double rate = storm.run(messages, () -> webhook.received().size());
+        double rate = storm.run(messages, users, () -> webhook.received().size());
         System.out.printf("webhook: %d notifications in %.2f s = %.0f notifications/s%n", users * messages,
             storm.seconds, rate);
       }
@@ -42,12 +43,12 @@ public final class PushLoad {
       try (TestCluster cluster = TestCluster.start(1, settings)) {
         push.expectVapidKey(cluster.api(0).get("/push/vapid-public-key", null).body().get("key").asText());
         Storm storm = Storm.prepare(cluster, users, push);
-        double rate = storm.run(messages, () -> storm.browsers.stream().mapToInt(FakePushService.Browser::requests).sum());
+        double rate = storm.run(messages, users, () -> storm.browsers.stream().mapToInt(FakePushService.Browser::requests).sum());
         System.out.printf("web push: %d notifications in %.2f s = %.0f notifications/s (encryption included; "
             + "violations %d)%n", users * messages, storm.seconds, rate, push.violations().size());
 
         long[] quiet = probe(cluster, probes);
-        Thread stormThread = new Thread(() -> storm.run(messages, () -> storm.browsers.stream()
+        Thread stormThread = new Thread(() -> storm.run(messages, users, () -> storm.browsers.stream()
             .mapToInt(FakePushService.Browser::requests).sum()));
         stormThread.start();
         long[] loaded = probe(cluster, probes);
@@ -60,56 +61,52 @@ public final class PushLoad {
     System.exit(0);
   }
 
-  /** Away recipients, each in a direct conversation with one connected sender. */
+  /** Away members of one group with one connected sender: each message fans out to all of them. */
   private static final class Storm {
-    final Api api;
     final ChatClient sender;
-    final List<Long> conversations = new ArrayList<>();
+    long group;
     final List<FakePushService.Browser> browsers = new ArrayList<>();
     int expectedSoFar;
     double seconds;
 
-    private Storm(Api api, ChatClient sender) {
-      this.api = api;
+    private Storm(ChatClient sender) {
       this.sender = sender;
     }
 
     static Storm prepare(TestCluster cluster, int users, FakePushService push) {
       Api api = cluster.api(0);
       Api.Account alice = api.newAccount("storm");
-      Storm storm = new Storm(api, ChatClient.login(cluster.port(0), alice, "phone"));
+      Storm storm = new Storm(ChatClient.login(cluster.port(0), alice, "phone"));
+      List<Api.Account> members = new ArrayList<>();
       for (int i = 0; i < users; i++) {
         Api.Account away = api.newAccount("away");
-        storm.conversations.add(api.direct(alice, away));
+        members.add(away);
         if (push != null) {
           FakePushService.Browser browser = push.newBrowser();
           PushTesting.subscribe(api, away, browser);
           storm.browsers.add(browser);
         }
       }
+      storm.group = api.group(alice, "storm", members);
       return storm;
     }
 
-    /** Sends {@code rounds} messages into every conversation, pipelined; returns notifications/s. */
-    double run(int rounds, IntSupplier delivered) {
-      int total = rounds * conversations.size();
-      int target = expectedSoFar + total;
+    /**
+     * Sends {@code rounds} messages to the group, each once the previous one's notifications all
+     * arrived (so none is folded into another); returns notifications per second.
+     */
+    double run(int rounds, int users, IntSupplier delivered) {
       long start = System.nanoTime();
-      List<String> ids = new ArrayList<>();
+      long deadline = start + Duration.ofMinutes(5).toNanos();
       for (int r = 0; r < rounds; r++) {
-        for (long conversation : conversations) {
-          ids.add(sender.send(Json.mapper().createObjectNode().put("type", "send").put("conversationId", conversation)
-              .put("clientMsgId", "s" + System.nanoTime()).put("text", "storm message " + r)));
+        sender.sendMessage(group, "s" + System.nanoTime(), "storm message " + r);
+        expectedSoFar += users;
+        while (delivered.getAsInt() < expectedSoFar && System.nanoTime() < deadline) {
+          java.util.concurrent.locks.LockSupport.parkNanos(2_000_000);
         }
       }
-      ids.forEach(sender::replyTo);
-      long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
-      while (delivered.getAsInt() < target && System.nanoTime() < deadline) {
-        java.util.concurrent.locks.LockSupport.parkNanos(5_000_000);
-      }
-      expectedSoFar = target;
       seconds = (System.nanoTime() - start) / 1e9;
-      return total / seconds;
+      return Math.min(delivered.getAsInt(), expectedSoFar) / seconds;
     }
   }
 
