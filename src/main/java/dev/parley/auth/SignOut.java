@@ -15,7 +15,7 @@ import java.util.function.LongSupplier;
  * then on every node refuses their tokens, see {@link SessionAuthenticator}), then publishes
  * {@link SignedOut} cluster-wide so that every node closes their open sockets with 4403.
  * The push subscriptions registered with a session go in the revoke's own transaction (a trigger
- * on {@code sessions}, migration V4__push), so no sign-out path can leave one behind.
+ * on {@code sessions}, migration V5__push), so no sign-out path can leave one behind.
  */
 public final class SignOut {
 

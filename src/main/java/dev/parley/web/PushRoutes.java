@@ -29,7 +29,7 @@ final class PushRoutes {
   /** The key never changes while the cluster runs: read once, then served from memory. */
   private volatile String publicKey;
 
-  PushRoutes(ApiRouter.Services services) {
+  PushRoutes(dev.parley.node.NodeServices services) {
     this.pool = services.pool();
     this.config = services.config().push();
     this.subscriptions = new SubscriptionStore(pool);
