@@ -70,8 +70,8 @@ final class PushRoutes {
   }
 
   void unsubscribe(RoutingContext ctx) {
-    String endpoint = ctx.queryParams().get("endpoint");
-    if (endpoint == null || endpoint.isBlank()) {
+    String endpoint = Requests.query(ctx, "endpoint");
+    if (endpoint.isBlank()) {
       throw ChatException.badRequest("endpoint is required");
     }
     ApiRouter.respond(ctx, 204, subscriptions.remove(Requests.userId(ctx), endpoint));
