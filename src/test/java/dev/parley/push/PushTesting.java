@@ -3,6 +3,7 @@ package dev.parley.push;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.parley.testing.Api;
+import dev.parley.testing.Conditions;
 import dev.parley.testing.FakePushService;
 import dev.parley.testing.TestCluster;
 import dev.parley.testing.TestDatabase;
@@ -42,12 +43,6 @@ public final class PushTesting {
   }
 
   public static void awaitZero(LongSupplier value, String what) {
-    long end = System.nanoTime() + TIMEOUT.toNanos();
-    while (value.getAsLong() != 0) {
-      if (System.nanoTime() > end) {
-        throw new AssertionError("timed out waiting for " + what);
-      }
-      java.util.concurrent.locks.LockSupport.parkNanos(50_000_000);
-    }
+    Conditions.await(() -> value.getAsLong() == 0, TIMEOUT, Duration.ofMillis(50), what);
   }
 }
