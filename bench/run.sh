@@ -6,6 +6,9 @@
 #   bench/run.sh [pairs=200] [messages=250] [window=16] [idle=5000]
 #   PARLEY_BENCH_NODES=1 bench/run.sh ...     one node instead of two
 #   PARLEY_CLUSTER_TLS=off bench/run.sh ...   a plain-TCP event bus (cluster.sh's default is mutual TLS)
+#   PARLEY_BENCH_DB=name PARLEY_BENCH_PORT_BASE=n bench/run.sh ...
+#                                             another database (default parley_bench) and ports from n
+#                                             (default 18180), so that two checkouts can run at once
 #
 # The per-connection and per-user rate limits are raised for the run (PARLEY_RATE_PER_SECOND,
 # PARLEY_USER_SENDS_PER_SECOND) because each load connection sends far faster than a person, and
@@ -20,10 +23,11 @@ ensure_jar "$ROOT"
 cd "$ROOT"
 mvn -B -q test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test >/dev/null
 
-DB=parley_bench
+DB=${PARLEY_BENCH_DB:-parley_bench}
+PORTS=${PARLEY_BENCH_PORT_BASE:-18180}
 psql -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -d postgres -qc "DROP DATABASE IF EXISTS $DB WITH (FORCE)" >/dev/null
-export PARLEY_RUN_DIR=$ROOT/run/bench PARLEY_DB_NAME=$DB PARLEY_LB_PORT=18180 PARLEY_NODE_PORT_BASE=18181 \
-       PARLEY_CLUSTER_PORT_BASE=15901 PARLEY_METRICS_PORT_BASE=18191 PARLEY_CLUSTER_NAME=parley-bench-$$ \
+export PARLEY_RUN_DIR=$ROOT/run/bench PARLEY_DB_NAME=$DB PARLEY_LB_PORT=$PORTS PARLEY_NODE_PORT_BASE=$((PORTS + 1)) \
+       PARLEY_CLUSTER_PORT_BASE=$((PORTS - 2279)) PARLEY_METRICS_PORT_BASE=$((PORTS + 11)) PARLEY_CLUSTER_NAME=parley-bench-$$ \
        PARLEY_RATE_PER_SECOND=1000000 PARLEY_RATE_BURST=1000000 PARLEY_PASSWORD_ITERATIONS=1000 \
        PARLEY_USER_SENDS_PER_SECOND=1000000 PARLEY_USER_SEND_BURST=1000000 \
        PARLEY_REGISTRATIONS_PER_HOUR=1000000

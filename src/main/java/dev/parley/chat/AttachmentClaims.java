@@ -15,6 +15,12 @@ import java.util.List;
  * attached to another message. A send may be repeated with the same {@code clientMsgId} (it is
  * idempotent, and the store answers a repeat with the first ack): a claim by the same sender and
  * clientMsgId as the earlier one must then succeed again rather than call the uploads taken.
+ *
+ * <p>The claim runs before the append, and the append may still refuse the send (not a member, a
+ * bad {@code replyTo}): a claim should therefore not be the only record that an upload is taken.
+ * What references an upload is a stored message whose {@code events.attachments} holds its id
+ * (committed with the message, erased by a withdrawal); count "already attached" from there, or
+ * bind the upload to (sender, clientMsgId) so a refused send leaves it free for the next one.
  */
 public interface AttachmentClaims {
 

@@ -396,6 +396,14 @@ class RichMessagesIT {
       JsonNode summary = api.get("/conversations/" + direct + "/messages?limit=1", alice.token()).body()
           .get("messages").get(0);
       assertEquals(here, summary.get("replyTo").asLong(), "HTTP history carries replyTo");
+      JsonNode listed = null;
+      for (JsonNode conversation : api.get("/conversations", alice.token()).body().get("conversations")) {
+        listed = conversation.get("id").asLong() == direct ? conversation : listed;
+      }
+      assertEquals(here, listed.get("lastMessage").get("replyTo").asLong(), "so does the summary's lastMessage");
+      JsonNode history = ok(alicePhone.request(cmd("history").put("conversationId", direct))).get("events");
+      assertEquals(here, messageAt(history, 2).get("replyTo").asLong(), "and WebSocket history");
+      assertTrue(messageAt(history, 1).get("replyTo").isNull());
     }
   }
 

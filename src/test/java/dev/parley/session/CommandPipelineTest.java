@@ -246,8 +246,23 @@ class CommandPipelineTest {
       pipeline.submit(send("s"));
       assertEquals(ErrorCode.RATE_LIMITED, lastError().code());
       assertEquals(30L, lastError().retryAfterMs());
-      pipeline.submit(history("h", 10)); // only sends draw on the user's budget
+      pipeline.submit(history("h", 10)); // only sends, edits and reactions draw on the user's budget
       assertTrue(byId.containsKey("h"));
+    }
+
+    @Test
+    @DisplayName("edits and reactions cost a token like a send and draw on the user's budget too")
+    void editsAndReactionsLikeSends() {
+      assertEquals(1.0, CommandCost.of(new ClientCommand.Edit("e", 1, "t")));
+      assertEquals(1.0, CommandCost.of(new ClientCommand.React("r", 1, "x", true)));
+      userWaitMs = 30;
+      pipeline.submit("{\"type\":\"edit\",\"id\":\"e\",\"messageId\":1,\"text\":\"new\"}");
+      assertEquals(ErrorCode.RATE_LIMITED, lastError().code());
+      assertEquals("e", lastError().id());
+      pipeline.submit("{\"type\":\"react\",\"id\":\"r\",\"messageId\":1,\"emoji\":\"\uD83D\uDC4D\",\"add\":true}");
+      assertEquals(ErrorCode.RATE_LIMITED, lastError().code());
+      assertEquals("r", lastError().id());
+      assertFalse(byId.containsKey("e") || byId.containsKey("r"), "neither ran");
     }
 
     @Test
