@@ -53,7 +53,7 @@ public final class MessageSearch {
   private static final String RUNS_PRESENT = "NOT EXISTS (SELECT 1 FROM unnest($3::text[]) AS r (run) WHERE strpos(%s.text, r.run) = 0)";
   private static final String BY_INDEX = """
       SELECT %s FROM events e
-      WHERE e.conversation_id = ANY ($1::bigint[]) AND e.search_vector @@ $2::tsquery AND %s
+      WHERE e.conversation_id = ANY ($1::bigint[]) AND e.search_vector @@ $2::text::tsquery AND %s
         AND (e.ts, e.message_id) < ($4, $5)
       ORDER BY e.ts DESC, e.message_id DESC LIMIT $6""".formatted(RESULT_COLUMNS, RUNS_PRESENT.formatted("e"));
   private static final String BY_RECENT = """
@@ -62,7 +62,7 @@ public final class MessageSearch {
         WHERE e.kind = 'message' AND e.conversation_id = ANY ($1::bigint[]) AND (e.ts, e.message_id) < ($4, $5)
         ORDER BY e.ts DESC, e.message_id DESC LIMIT $7
       ) recent
-      WHERE recent.search_vector @@ $2::tsquery AND %s
+      WHERE recent.search_vector @@ $2::text::tsquery AND %s
       ORDER BY recent.ts DESC, recent.message_id DESC LIMIT $6""".formatted(RESULT_COLUMNS, RUNS_PRESENT.formatted("recent"));
 
   /**
@@ -163,7 +163,7 @@ public final class MessageSearch {
    * one message in a hundred fills a page there, few enough (a few milliseconds of index walk) that
    * a rare term loses little before the index plan runs.
    */
-  static int walkBudget(int limit) {
+  public static int walkBudget(int limit) {
     return Math.max(2_000, limit * 100);
   }
 
