@@ -279,19 +279,24 @@ class SearchIT {
   }
 
   @Test
-  @DisplayName("an edited message is found by its new text only")
+  @DisplayName("an edited message is found by its new text only, and a recall after the edit leaves nothing to find")
   void editedFoundByNewText() {
     try (Pair p = pair()) {
       long message = p.send("meet at the old station");
       assertEquals(List.of(message), found(p.bob(), "old station"));
-      // the edit's own transaction rewrites the message row's text (as store.Withdrawals-style edits do)
-      assertEquals(1, cluster.database().queryLong("WITH edited AS (UPDATE events SET text = 'meet at the new harbour 新码头' "
-          + "WHERE kind = 'message' AND message_id = " + message + " RETURNING 1) SELECT count(*) FROM edited"));
+      JsonNode edited = p.aliceSocket().request(cmd("edit").put("messageId", message).put("text", "meet at the new harbour 新码头"));
+      assertEquals("ack", edited.get("type").asText(), edited.toString());
 
       assertEquals(List.of(), found(p.bob(), "old station"));
       assertEquals(List.of(message), found(p.bob(), "new harbour"));
       assertEquals(List.of(message), found(p.bob(), "码头"));
-      assertEquals("meet at the new harbour 新码头", search(p.bob(), q("harbour")).body().at("/results/0/text").asText());
+      JsonNode result = search(p.bob(), q("harbour")).body().at("/results/0");
+      assertEquals("meet at the new harbour 新码头", result.get("text").asText());
+      assertEquals(1, result.get("seq").asLong(), "the message is found, not its edit event");
+
+      assertEquals("ack", p.aliceSocket().request(cmd("recall").put("messageId", message)).get("type").asText());
+      assertEquals(List.of(), found(p.bob(), "harbour"));
+      assertEquals(List.of(), found(p.bob(), "meet"));
     }
   }
 
