@@ -22,19 +22,19 @@ import java.util.List;
  * conversations AND these lexemes, newest first, LIMIT n" are blind to how the two correlate
  * (docs/performance.md, "Search", has the plans and figures):
  * <ul>
- *   <li><b>index</b>: one GIN scan of (conversation_id, lexemes), every match fetched and the newest
- *       {@code limit} kept. Its cost follows the matches in the caller's conversations, so it is the
- *       plan for a rare term, or for a caller whose conversations hold few messages;</li>
- *   <li><b>recent</b>: the caller's newest {@link #walkBudget} messages, newest first by the
- *       {@code events_message_recency} index, tested one by one. When a page of matches is among
- *       them it is exactly the newest page (nothing newer was skipped) and no match was sorted; a term
- *       common enough for the index plan to be slow is found this way within the first few hundred.
- *       When fewer than a page are among them, the term is rare in the caller's recent messages and
- *       the index plan follows.</li>
+ *   <li><b>recent</b>, always first: the caller's newest {@link #walkBudget} messages, newest first
+ *       (the {@code events_message_recency} index for a caller in many conversations, the primary
+ *       key for one in a few), tested one by one against the stored lexemes. When a page of matches
+ *       is among them it is exactly the newest page (nothing newer was skipped), found without
+ *       sorting every match: the plan for common words, where the index plan is slowest. A scope of
+ *       at most that many events is walked whole, so the walk alone is exact there;</li>
+ *   <li><b>index</b>, when the walk found less than a page in a larger scope: one GIN scan of
+ *       (conversation_id, lexemes), every match fetched, the newest {@code limit} kept. The walk
+ *       has just shown the term to be rarer than one message in {@code budget / limit} among the
+ *       newest, so there are few matches to fetch and sort.</li>
  * </ul>
- * The walk runs only for a caller whose conversations hold more events than its budget (else the
- * index plan has at most that many rows to sort anyway). Every statement runs on the search pool,
- * whose connections carry a {@code statement_timeout}: a search that runs away ends as UNAVAILABLE.
+ * Every statement runs on the search pool, whose connections carry a {@code statement_timeout}:
+ * a search that runs away anyway (a term common long ago and absent lately) ends as UNAVAILABLE.
  */
 public final class MessageSearch {
 
@@ -78,7 +78,7 @@ public final class MessageSearch {
   public record Result(long conversationId, long seq, long messageId, long senderId, String text, long ts) {}
 
   /** Which plan answered: for the benchmark's breakdown and the tests of the choice. */
-  public enum Plan { INDEX, RECENT, RECENT_THEN_INDEX }
+  public enum Plan { RECENT, RECENT_THEN_INDEX }
 
   /**
    * @param results newest first
@@ -135,14 +135,13 @@ public final class MessageSearch {
 
   private Future<Page> run(Scope scope, SearchQuery query, long cursorTs, Long before, int limit) {
     if (scope.conversationIds().length == 0) {
-      return Future.succeededFuture(new Page(List.of(), Plan.INDEX));
+      return Future.succeededFuture(new Page(List.of(), Plan.RECENT));
     }
     int budget = walkBudget(limit);
-    if (scope.events() <= budget) {
-      return byIndex(scope, query, cursorTs, before, limit).map(results -> new Page(results, Plan.INDEX));
-    }
     Tuple walk = arguments(scope, query, cursorTs, before, limit).addInteger(budget);
-    return pool.preparedQuery(BY_RECENT).execute(walk).compose(rows -> rows.size() == limit
+    // A scope within the budget is walked whole: the walk is then exact whatever it found.
+    boolean exhaustive = scope.events() <= budget;
+    return pool.preparedQuery(BY_RECENT).execute(walk).compose(rows -> rows.size() == limit || exhaustive
         ? Future.succeededFuture(new Page(results(rows), Plan.RECENT))
         : byIndex(scope, query, cursorTs, before, limit).map(results -> new Page(results, Plan.RECENT_THEN_INDEX)));
   }
@@ -160,8 +159,8 @@ public final class MessageSearch {
 
   /**
    * How many of the caller's newest messages the recent plan tests: enough that a term in at least
-   * one message in a hundred fills a page there, few enough (a few milliseconds of index walk) that
-   * a rare term loses little before the index plan runs.
+   * one message in a hundred fills a page there, few enough (a few milliseconds of walk) that a
+   * rare term loses little before the index plan runs.
    */
   public static int walkBudget(int limit) {
     return Math.max(2_000, limit * 100);

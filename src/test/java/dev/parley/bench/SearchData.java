@@ -142,7 +142,7 @@ final class SearchData {
       long sender = firstFiller + (conversation * 7L + (i % 10) * 131L) % 2000;
       out.append(firstConversation + conversation).append('\t').append(seq).append("\tmessage\t").append(i)
           .append('\t').append(sender).append("\tbench-").append(i).append('\t');
-      text(out, 4 + (i * 7919) % 13, i % 10);
+      text(out, 4 + (int) ((i * 7919L) % 13), i % 10);
       out.append("\tnormal\t").append(1_700_000_000_000L + i * 60_000L).append('\n');
     }
 
