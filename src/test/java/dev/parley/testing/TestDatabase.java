@@ -18,9 +18,20 @@ public final class TestDatabase implements AutoCloseable {
   public static final String PASSWORD = System.getenv().getOrDefault("PARLEY_TEST_DB_PASSWORD", "");
 
   private final String name;
+  private final boolean dropOnClose;
 
   private TestDatabase(String name) {
+    this(name, true);
+  }
+
+  private TestDatabase(String name, boolean dropOnClose) {
     this.name = name;
+    this.dropOnClose = dropOnClose;
+  }
+
+  /** A database by name (a benchmark's, kept between runs when {@code dropOnClose} is false); created by the first node if missing. */
+  public static TestDatabase named(String name, boolean dropOnClose) {
+    return new TestDatabase(name, dropOnClose);
   }
 
   public static TestDatabase create() {
@@ -65,6 +76,9 @@ public final class TestDatabase implements AutoCloseable {
 
   @Override
   public void close() {
+    if (!dropOnClose) {
+      return;
+    }
     admin("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
   }
 

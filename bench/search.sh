@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Search benchmark: GET /search latency (p50/p95 per query and overall) over 1,000,000 stored
+# messages in 1,000 conversations, through the real HTTP route of one node in the benchmark's JVM,
+# for rare, common, two-word, prefix, Chinese and scoped queries by a user in 300 conversations and
+# one in a single conversation. The data (dev.parley.bench.SearchData: mixed English and Chinese
+# text, Zipf-like word frequencies) is streamed in with COPY into its own database, dropped after
+# the run unless keep=true (then the next run reuses it and skips the generation, ~4 minutes here).
+#
+#   bench/search.sh [db=parley_search_bench] [messages=1000000] [conversations=1000] [requests=40] [keep=false]
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+. "$ROOT/scripts/lib.sh"
+ensure_build_tools
+ensure_postgres
+cd "$ROOT"
+mvn -B -q test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test >/dev/null
+java -cp "target/test-classes:target/classes:$(cat target/bench.classpath)" dev.parley.bench.SearchLoad "$@"
