@@ -10,7 +10,6 @@ import io.vertx.core.file.OpenOptions;
 import io.vertx.core.streams.WriteStream;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.function.LongSupplier;
@@ -33,12 +32,14 @@ public final class Attachments {
   private final WorkerExecutor media;
   private final MediaInspector inspector;
   private final LongSupplier clock;
+  private final UploadPurge purge;
 
   public Attachments(Vertx vertx, UploadStore uploads, BlobStore blobs, WorkerExecutor media,
                      MediaInspector inspector, LongSupplier clock) {
     this.vertx = vertx;
     this.uploads = uploads;
     this.blobs = blobs;
+    this.purge = new UploadPurge(uploads, blobs);
     this.media = media;
     this.inspector = inspector;
     this.clock = clock;
@@ -98,15 +99,7 @@ public final class Attachments {
 
   /** Deletes the bytes, then the rows, of tombstoned uploads. */
   public Future<Void> purge(List<String> ids) {
-    if (ids.isEmpty()) {
-      return Future.succeededFuture();
-    }
-    List<String> keys = new ArrayList<>(ids.size() * 2);
-    ids.forEach(id -> {
-      keys.add(id);
-      keys.add(StoredUpload.thumbnailKey(id));
-    });
-    return blobs.delete(keys).compose(v -> uploads.deleteRows(ids));
+    return purge.purge(ids);
   }
 
   UploadStore uploads() {

@@ -2,7 +2,7 @@ package dev.parley.node;
 
 import dev.parley.attach.Attachments;
 import dev.parley.attach.MediaInspector;
-import dev.parley.attach.PgBlobStore;
+import dev.parley.attach.BlobStores;
 import dev.parley.attach.UploadSlots;
 import dev.parley.auth.PasswordHasher;
 import dev.parley.auth.SessionAuthenticator;
@@ -56,7 +56,7 @@ public record NodeServices(Vertx vertx, AppConfig config, String nodeId, Pool po
     var sessions = new SessionStore(pool);
     // Shared by name: every verticle instance of the node gets the same bounded pool.
     var media = vertx.createSharedWorkerExecutor("parley-media", config.uploads().mediaThreads());
-    var attachments = new Attachments(vertx, new UploadStore(pool), new PgBlobStore(pool), media,
+    var attachments = new Attachments(vertx, new UploadStore(pool), BlobStores.of(pool), media,
         new MediaInspector(config.uploads().maxPixels()), System::currentTimeMillis);
     return new NodeServices(vertx, config, nodeId, pool, tokens, hasher, new UserStore(pool), conversations,
         new EventLog(pool), new ReadMarkers(pool), new LoginFailures(pool),

@@ -2,10 +2,12 @@ package dev.parley.store;
 
 import dev.parley.attach.MediaInspector;
 import dev.parley.attach.StoredUpload;
+import dev.parley.protocol.ChatException;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.List;
@@ -61,6 +63,25 @@ public final class UploadStore {
       SELECT id FROM uploads WHERE deleted_at IS NOT NULL ORDER BY deleted_at LIMIT $1""";
   private static final String DELETE_ROWS = "DELETE FROM uploads WHERE id = ANY($1) AND deleted_at IS NOT NULL";
 
+  /** Whether the sender's message with this clientMsgId is in the log already (a repeated send). */
+  private static final String SENT = """
+      SELECT 1 FROM events WHERE kind = 'message' AND sender_id = $1 AND client_msg_id = $2""";
+  /**
+   * Claims ready uploads of the sender for its message clientMsgId: unclaimed ones, its own earlier
+   * claim (a retried send), or a claim older than the stale bound whose send never committed (a send
+   * that failed; by then it can no longer be in flight, so two messages never carry one upload).
+   */
+  private static final String CLAIM = "UPDATE uploads u SET claim_client_msg_id = $2, claimed_at = $3 WHERE "
+      + "u.id = ANY($4) AND u.owner_id = $1 AND u.ready AND u.deleted_at IS NULL AND u.message_id IS NULL AND ("
+      + "u.claim_client_msg_id IS NULL OR u.claim_client_msg_id = $2 OR (u.claimed_at < $5 AND NOT EXISTS ("
+      + "SELECT 1 FROM events e WHERE e.kind = 'message' AND e.sender_id = $1 AND e.client_msg_id = u.claim_client_msg_id)))"
+      + " RETURNING " + COLUMNS;
+  /** A withdrawn message's uploads, tombstoned in the withdrawal's transaction. */
+  private static final String TOMBSTONE_CLAIMED = """
+      UPDATE uploads SET deleted_at = $3
+      WHERE owner_id = $1 AND claim_client_msg_id = $2 AND deleted_at IS NULL
+      RETURNING id""";
+
   private final Pool pool;
 
   public UploadStore(Pool pool) {
@@ -111,6 +132,53 @@ public final class UploadStore {
   /** Deletes the rows of tombstoned uploads (their blobs must be gone first). */
   public Future<Void> deleteRows(List<String> ids) {
     return pool.preparedQuery(DELETE_ROWS).execute(Tuple.of((Object) ids.toArray(String[]::new))).mapEmpty();
+  }
+
+  /**
+   * Claims {@code ids} for the sender's message {@code clientMsgId}, all or none (one transaction),
+   * answered in the order of {@code ids}; BAD_REQUEST naming the first id that is unknown, not the
+   * sender's, not ready, deleted or attached to another message. When the message is in the log
+   * already (a repeated send) nothing is claimed and the answer is empty: the store answers a
+   * repeat with the first ack and stores nothing new.
+   *
+   * @param staleClaimBefore a claim made before this by a send that never committed may be taken over
+   */
+  public Future<List<StoredUpload>> claim(long senderId, String clientMsgId, List<String> ids, long now,
+                                          long staleClaimBefore) {
+    return pool.withTransaction(tx -> tx.preparedQuery(SENT).execute(Tuple.of(senderId, clientMsgId)).compose(sent -> {
+      if (sent.size() > 0) {
+        return Future.succeededFuture(List.<StoredUpload>of());
+      }
+      return tx.preparedQuery(CLAIM)
+          .execute(Tuple.of(senderId, clientMsgId, now, ids.toArray(String[]::new), staleClaimBefore))
+          .compose(rows -> {
+            java.util.Map<String, StoredUpload> claimed = new java.util.HashMap<>();
+            rows.forEach(row -> claimed.put(row.getString("id"), upload(row)));
+            List<StoredUpload> ordered = new ArrayList<>(ids.size());
+            for (String id : ids) {
+              StoredUpload upload = claimed.get(id);
+              if (upload == null) {
+                String shown = id.length() > 32 ? id.substring(0, 32) + "..." : id;
+                return Future.failedFuture(ChatException.badRequest("upload " + shown
+                    + " is unknown, not the sender's, or attached to another message"));
+              }
+              ordered.add(upload);
+            }
+            return Future.succeededFuture(ordered);
+          });
+    }));
+  }
+
+  /** In a withdrawal's transaction: tombstones the uploads the message claimed; their ids, to purge after commit. */
+  public static Future<List<String>> tombstoneClaimed(SqlConnection tx, long senderId, String clientMsgId, long now) {
+    if (clientMsgId == null) {
+      return Future.succeededFuture(List.of());
+    }
+    return tx.preparedQuery(TOMBSTONE_CLAIMED).execute(Tuple.of(senderId, clientMsgId, now)).map(rows -> {
+      List<String> ids = new ArrayList<>(rows.size());
+      rows.forEach(row -> ids.add(row.getString("id")));
+      return ids;
+    });
   }
 
   static StoredUpload upload(Row row) {
