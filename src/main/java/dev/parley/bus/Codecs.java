@@ -15,7 +15,8 @@ public final class Codecs {
         MessageAppended.class, local(bus, MessageAppended.class),
         WithdrawMessage.class, local(bus, WithdrawMessage.class),
         MessageWithdrawn.class, local(bus, MessageWithdrawn.class),
-        SignedOut.class, json(bus, SignedOut.class));
+        SignedOut.class, json(bus, SignedOut.class),
+        ConversationsAdvanced.class, local(bus, ConversationsAdvanced.class));
     bus.registerCodec(new DeliveryBatchCodec());
     bus.codecSelector(body -> body == null ? null : byType.get(body.getClass()));
   }

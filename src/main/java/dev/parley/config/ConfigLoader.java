@@ -168,7 +168,11 @@ public final class ConfigLoader {
     if (!declaring) {
       checkPush(push);
     }
-    return new AppConfig(http, db, auth, cluster, chat, ops, serverApi, push);
+    var partition = new AppConfig.PartitionConfig(
+        integer("partition.expectedMembers", "PARLEY_CLUSTER_EXPECTED_MEMBERS", 0, 0, 1000),
+        Duration.ofSeconds(integer("partition.presenceLeaseSeconds", "PARLEY_PRESENCE_LEASE_S", 15, 2, 3_600)),
+        Duration.ofMillis(integer("partition.signalWaitMs", "PARLEY_SIGNAL_WAIT_MS", 1_000, 10, 60_000)));
+    return new AppConfig(http, db, auth, cluster, chat, ops, serverApi, push, partition);
   }
 
   private static void checkPush(AppConfig.PushConfig push) {

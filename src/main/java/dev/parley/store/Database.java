@@ -65,8 +65,9 @@ public final class Database {
     }
   }
 
-  public static Pool pool(Vertx vertx, AppConfig.DbConfig db) {
-    PgConnectOptions connect = new PgConnectOptions()
+  /** How every connection of the node reaches PostgreSQL (the pool's, and signal.AdvanceVerticle's listener). */
+  public static PgConnectOptions connectOptions(AppConfig.DbConfig db) {
+    return new PgConnectOptions()
         .setHost(db.host())
         .setPort(db.port())
         .setDatabase(db.name())
@@ -74,6 +75,10 @@ public final class Database {
         .setPassword(db.password())
         .setCachePreparedStatements(true)
         .setPipeliningLimit(256);
+  }
+
+  public static Pool pool(Vertx vertx, AppConfig.DbConfig db) {
+    PgConnectOptions connect = connectOptions(db);
     return PgBuilder.pool()
         // The name labels the pool's meters (vertx_pool_*{pool_type="sql",pool_name="parley-db"}).
         .with(new PoolOptions().setMaxSize(db.poolSize()).setMaxWaitQueueSize(10_000).setName("parley-db"))
