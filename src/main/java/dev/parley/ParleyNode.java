@@ -3,6 +3,7 @@ package dev.parley;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.LifecycleEvent;
 import dev.parley.auth.PasswordHasher;
 import dev.parley.bus.Codecs;
 import dev.parley.bus.Fanout;
@@ -13,11 +14,15 @@ import dev.parley.ops.Lifecycle;
 import dev.parley.ops.ManagementServer;
 import dev.parley.ops.NodeMetrics;
 import dev.parley.ops.NodeOperations;
+import dev.parley.presence.NodeLease;
 import dev.parley.presence.PresenceTracker;
 import dev.parley.push.PushVerticle;
 import dev.parley.session.SessionVerticle;
+import dev.parley.signal.AdvanceVerticle;
+import dev.parley.signal.BusTails;
 import dev.parley.session.UserConnections;
 import dev.parley.store.Database;
+import dev.parley.store.NodeLeases;
 import dev.parley.store.StoreVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -29,8 +34,6 @@ import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import io.vertx.sqlclient.Pool;
-import java.util.HashSet;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -50,6 +53,7 @@ public final class ParleyNode {
   private final Pool pool;
   private final WorkerExecutor crypto;
   private final PresenceTracker presence;
+  private final NodeLease lease;
   private final String nodeId;
   private final String sessionsDeployment;
   private final String storeDeployment;
@@ -58,13 +62,14 @@ public final class ParleyNode {
   private final Lifecycle lifecycle;
   private final int metricsPort;
 
-  private ParleyNode(Vertx vertx, Pool pool, WorkerExecutor crypto, PresenceTracker presence, String nodeId,
-                     String sessionsDeployment, String storeDeployment, String pushDeployment,
+  private ParleyNode(Vertx vertx, Pool pool, WorkerExecutor crypto, PresenceTracker presence, NodeLease lease,
+                     String nodeId, String sessionsDeployment, String storeDeployment, String pushDeployment,
                      WorkerExecutor pushWorker, Lifecycle lifecycle, int metricsPort) {
     this.vertx = vertx;
     this.pool = pool;
     this.crypto = crypto;
     this.presence = presence;
+    this.lease = lease;
     this.nodeId = nodeId;
     this.sessionsDeployment = sessionsDeployment;
     this.storeDeployment = storeDeployment;
@@ -112,7 +117,9 @@ public final class ParleyNode {
     HazelcastInstance hz = vertx.isClustered()
         ? ((HazelcastClusterManager) ((io.vertx.core.internal.VertxInternal) vertx).clusterManager()).getHazelcastInstance()
         : null;
-    String nodeId = hz != null ? hz.getCluster().getLocalMember().getUuid().toString() : UUID.randomUUID().toString();
+    // Parley's own node id, for this process's lifetime: presence rows and leases hang on it. Not the
+    // Hazelcast member id, which a merge after a split replaces (docs/split-brain.md).
+    String nodeId = UUID.randomUUID().toString();
     BooleanSupplier clusterHealthy = hz == null ? () -> true : () -> hz.getLifecycleService().isRunning();
     WorkerExecutor crypto = vertx.createSharedWorkerExecutor("parley-crypto", Math.max(2, Runtime.getRuntime().availableProcessors()));
     // Web Push encryption and webhook signing: their own small pool, so a push storm never
@@ -121,7 +128,9 @@ public final class ParleyNode {
 
     return Database.migrate(vertx, config.db()).compose(migrated -> {
       Pool pool = Database.pool(vertx, config.db());
-      PresenceTracker presence = new PresenceTracker(pool, new Fanout(vertx.eventBus()), nodeId);
+      NodeLeases leases = new NodeLeases(pool, config.partition().presenceLease());
+      PresenceTracker presence = new PresenceTracker(pool, leases, new Fanout(vertx.eventBus()), nodeId);
+      BusTails busTails = new BusTails();
       PasswordHasher hasher = new PasswordHasher(crypto, config.auth().passwordIterations(), config.auth().hashQueueLimit());
       int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
       var userConnections = new UserConnections(config.chat().maxConnectionsPerUser(),
@@ -129,9 +138,16 @@ public final class ParleyNode {
           () -> hz == null ? 1 : hz.getCluster().getMembers().size());
       Lifecycle lifecycle = new Lifecycle();
       var operations = new NodeOperations(lifecycle, metrics,
-          new HealthProbes(vertx, lifecycle, pool, clusterHealthy, nodeId));
+          new HealthProbes(vertx, lifecycle, pool, clusterHealthy, nodeId,
+              () -> hz == null ? 1 : hz.getCluster().getMembers().size(), config.partition().expectedMembers()));
       String[] store = new String[2];
-      return presence.dropAllBut(liveNodes(hz, nodeId))
+      NodeLease[] lease = new NodeLease[1];
+      return NodeLease.start(vertx, nodeId, leases, presence, userConnections, config.partition().presenceLease())
+          .compose(held -> {
+            lease[0] = held;
+            return vertx.deployVerticle(new AdvanceVerticle(config.db(), pool, busTails, config.partition(),
+                metrics.registry()));
+          })
           .compose(v -> vertx.deployVerticle(new StoreVerticle(pool, config.chat(), metrics)))
           .compose(storeId -> {
             store[0] = storeId;
@@ -142,17 +158,17 @@ public final class ParleyNode {
             store[1] = pushId;
             return vertx.deployVerticle(
                 () -> new SessionVerticle(config, pool, nodeId, hasher, presence, clusterHealthy, operations,
-                    userConnections),
+                    userConnections, busTails),
                 new DeploymentOptions().setInstances(instances));
           })
           .compose(sessions -> startManagement(vertx, config.ops(), metrics).map(port -> {
             if (hz != null) {
-              watchMembers(hz, presence);
+              watchMembers(hz, lease[0]);
             }
             lifecycle.ready();
             LOG.info("Parley node {} serving http://{}:{}/", nodeId, config.http().host(), config.http().port());
-            return new ParleyNode(vertx, pool, crypto, presence, nodeId, sessions, store[0], store[1], pushWorker,
-                lifecycle, port);
+            return new ParleyNode(vertx, pool, crypto, presence, lease[0], nodeId, sessions, store[0], store[1],
+                pushWorker, lifecycle, port);
           }));
     });
   }
@@ -169,27 +185,29 @@ public final class ParleyNode {
         });
   }
 
-  private static Set<String> liveNodes(HazelcastInstance hz, String self) {
-    Set<String> live = new HashSet<>();
-    live.add(self);
-    if (hz != null) {
-      hz.getCluster().getMembers().forEach(member -> live.add(member.getUuid().toString()));
-    }
-    return live;
-  }
-
-  /** When a node leaves or dies, the survivors drop its connections and announce who went offline. */
-  private static void watchMembers(HazelcastInstance hz, PresenceTracker presence) {
+  /**
+   * A member joining, or this node's side merging back after a split, makes this node re-assert its
+   * presence rows. A member leaving changes nothing: losing sight of a node over Hazelcast is not
+   * evidence that it died (a partition looks the same); its rows go when its lease runs out.
+   */
+  private static void watchMembers(HazelcastInstance hz, NodeLease lease) {
     hz.getCluster().addMembershipListener(new MembershipListener() {
       @Override
       public void memberAdded(MembershipEvent event) {
-        // nothing to do: a new node records its own connections
+        lease.clusterChanged();
       }
 
       @Override
       public void memberRemoved(MembershipEvent event) {
-        String gone = event.getMember().getUuid().toString();
-        presence.nodeLeft(gone).onFailure(failure -> LOG.warn("could not drop connections of node {}", gone, failure));
+        LOG.info("cluster member {} is out of sight; its presence stays until its lease runs out",
+            event.getMember().getAddress());
+      }
+    });
+    hz.getLifecycleService().addLifecycleListener(event -> {
+      if (event.getState() == LifecycleEvent.LifecycleState.MERGED) {
+        LOG.info("this node's side of a split merged back into the cluster ({} members)",
+            hz.getCluster().getMembers().size());
+        lease.clusterChanged();
       }
     });
   }
@@ -228,7 +246,8 @@ public final class ParleyNode {
     return vertx.undeploy(sessionsDeployment)
         .transform(v -> vertx.undeploy(storeDeployment))
         .transform(v -> vertx.undeploy(pushDeployment))
-        .transform(v -> presence.dropNode(nodeId))
+        .transform(v -> lease.stop())
+        .transform(v -> presence.release())
         .transform(v -> pool.close())
         .transform(v -> crypto.close())
         .transform(v -> pushWorker.close())

@@ -25,4 +25,10 @@ public final class Addresses {
    * so); every node closes their sockets with 4403.
    */
   public static final String SIGNED_OUT = "parley.sessions.signed-out";
+
+  /**
+   * Local publish: {@link ConversationsAdvanced}, from this node's {@code signal.AdvanceVerticle}
+   * to every event loop: conversations whose newest events the bus did not bring within the wait.
+   */
+  public static final String ADVANCED = "parley.local.advanced";
 }

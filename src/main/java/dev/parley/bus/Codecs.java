@@ -18,7 +18,8 @@ public final class Codecs {
         EditMessage.class, local(bus, EditMessage.class),
         ReactToMessage.class, local(bus, ReactToMessage.class),
         MessageChanged.class, local(bus, MessageChanged.class),
-        SignedOut.class, json(bus, SignedOut.class));
+        SignedOut.class, json(bus, SignedOut.class),
+        ConversationsAdvanced.class, local(bus, ConversationsAdvanced.class));
     bus.registerCodec(new DeliveryBatchCodec());
     bus.codecSelector(body -> body == null ? null : byType.get(body.getClass()));
   }

@@ -9,7 +9,7 @@ import java.util.List;
  */
 public record AppConfig(HttpConfig http, DbConfig db, AuthConfig auth, ClusterConfig cluster, ChatConfig chat,
                         OpsConfig ops, ServerApiConfig serverApi, PushConfig push, SearchConfig search,
-                        UploadConfig uploads) {
+                        UploadConfig uploads, PartitionConfig partition) {
 
   /**
    * @param host           interface to bind; loopback by default so a dev node is never exposed by accident
@@ -124,6 +124,18 @@ public record AppConfig(HttpConfig http, DbConfig db, AuthConfig auth, ClusterCo
    * @param shutdownTimeout how long a stop (SIGTERM) may take before the process exits anyway (default 20 s)
    */
   public record OpsConfig(String metricsHost, int metricsPort, Duration shutdownTimeout) {}
+
+  /**
+   * What keeps a node right while it cannot reach the others over the cluster (docs/split-brain.md).
+   *
+   * @param expectedMembers nodes the cluster should have; readiness fails while this node sees fewer
+   *                        (0: off). Set it to a majority (n/2+1) so that only a minority side drops out
+   * @param presenceLease   how long a node's presence rows outlive its last lease renewal (renewed every
+   *                        fifth of it): a crashed node's users go offline this long after the crash
+   * @param signalWait      how long a "conversation advanced" signal from PostgreSQL waits for the event
+   *                        bus to bring those events before the node's connections read them from storage
+   */
+  public record PartitionConfig(int expectedMembers, Duration presenceLease, Duration signalWait) {}
 
   /**
    * The server API of PROTOCOL section 4, for an application's own backend.

@@ -183,7 +183,11 @@ public final class ConfigLoader {
         Duration.ofSeconds(integer("uploads.unreferencedTtlSeconds", "PARLEY_UPLOAD_UNREFERENCED_TTL_S", 86_400, 1,
             31_536_000)),
         Duration.ofSeconds(integer("uploads.sweepIntervalSeconds", "PARLEY_UPLOAD_SWEEP_INTERVAL_S", 600, 1, 86_400)));
-    return new AppConfig(http, db, auth, cluster, chat, ops, serverApi, push, search, uploads);
+    var partition = new AppConfig.PartitionConfig(
+        integer("partition.expectedMembers", "PARLEY_CLUSTER_EXPECTED_MEMBERS", 0, 0, 1000),
+        Duration.ofSeconds(integer("partition.presenceLeaseSeconds", "PARLEY_PRESENCE_LEASE_S", 15, 2, 3_600)),
+        Duration.ofMillis(integer("partition.signalWaitMs", "PARLEY_SIGNAL_WAIT_MS", 1_000, 10, 60_000)));
+    return new AppConfig(http, db, auth, cluster, chat, ops, serverApi, push, search, uploads, partition);
   }
 
   private static void checkPush(AppConfig.PushConfig push) {

@@ -13,6 +13,7 @@ import io.vertx.sqlclient.Pool;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import java.util.function.IntSupplier;
 
 /**
  * The liveness and readiness probes ({@code /api/v1/health/live}, {@code /api/v1/health/ready})
@@ -34,13 +35,22 @@ public final class HealthProbes {
   private final Pool pool;
   private final BooleanSupplier clusterHealthy;
   private final String nodeId;
+  private final IntSupplier members;
+  private final int expectedMembers;
 
-  public HealthProbes(Vertx vertx, Lifecycle lifecycle, Pool pool, BooleanSupplier clusterHealthy, String nodeId) {
+  /**
+   * @param members         cluster members this node sees now
+   * @param expectedMembers readiness fails while it sees fewer (0: never): a split it is on the small side of
+   */
+  public HealthProbes(Vertx vertx, Lifecycle lifecycle, Pool pool, BooleanSupplier clusterHealthy, String nodeId,
+                      IntSupplier members, int expectedMembers) {
     this.vertx = vertx;
     this.lifecycle = lifecycle;
     this.pool = pool;
     this.clusterHealthy = clusterHealthy;
     this.nodeId = nodeId;
+    this.members = members;
+    this.expectedMembers = expectedMembers;
   }
 
   /** The node's request handler: the probes, the drain gate, then the API and web app. */
@@ -69,7 +79,10 @@ public final class HealthProbes {
             .put("eventLoops", done.succeeded() ? "ok" : "stalled")));
   }
 
-  /** 200 only when the node has finished starting, is not draining, and reaches its database and cluster. */
+  /**
+   * 200 only when the node has finished starting, is not draining, reaches its database and
+   * cluster, and sees at least the expected members (when set); {@code members} says how many it sees.
+   */
   private void ready(HttpServerRequest request) {
     Lifecycle.Phase phase = lifecycle.phase();
     Future<Boolean> database = pool.query("SELECT 1").execute().map(true)
@@ -77,10 +90,13 @@ public final class HealthProbes {
     database.onComplete(done -> {
       boolean databaseUp = done.result();
       boolean clusterUp = clusterHealthy.getAsBoolean();
-      boolean ready = phase == Lifecycle.Phase.READY && databaseUp && clusterUp;
+      int seen = members.getAsInt();
+      boolean split = clusterUp && expectedMembers > 0 && seen < expectedMembers;
+      boolean ready = phase == Lifecycle.Phase.READY && databaseUp && clusterUp && !split;
       answer(request, ready, new JsonObject().put("status", ready ? "ok" : "unavailable").put("node", nodeId)
           .put("phase", phase.name().toLowerCase(java.util.Locale.ROOT))
-          .put("database", databaseUp ? "ok" : "unreachable").put("cluster", clusterUp ? "ok" : "down"));
+          .put("database", databaseUp ? "ok" : "unreachable")
+          .put("cluster", !clusterUp ? "down" : split ? "split" : "ok").put("members", seen));
     });
   }
 

@@ -4,20 +4,22 @@ import dev.parley.bus.Delivery;
 import dev.parley.bus.Fanout;
 import dev.parley.protocol.Events;
 import dev.parley.protocol.Json;
+import dev.parley.store.NodeLeases;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Cluster-wide presence: each node records its connections per user in PostgreSQL, so "first
  * device online" and "last device gone" are decided in one place even when devices come and go
- * on different nodes at once, and a dead node's connections can be dropped by any survivor.
+ * on different nodes at once. Each node's rows live as long as its lease ({@link LeaseKeeper}):
+ * any node drops the rows of a node whose lease ran out, and no node drops another's rows because
+ * the cluster lost sight of it (a partition is not a death; docs/split-brain.md).
  * Transitions are published to the users who share a direct conversation with the user.
  *
  * <p>Next to the device count each row keeps how many of those connections are in the foreground
@@ -32,8 +34,19 @@ public final class PresenceTracker {
   private static final String CONNECT = "SELECT presence_connect($1, $2) AS first";
   private static final String DISCONNECT = "SELECT presence_disconnect($1, $2, $3, $4) AS last";
   private static final String STATE = "SELECT presence_state($1, $2, $3)";
-  private static final String DROP_NODE = "SELECT o_user FROM presence_drop_node($1, $2)";
-  private static final String OTHER_NODES = "SELECT DISTINCT node_id FROM presence WHERE node_id <> ALL ($1)";
+  /**
+   * Inserts the held rows the table lacks; for each inserted one, whether the user had no device
+   * on any other node (so is online again). The NOT EXISTS reads the table as it was before the insert.
+   */
+  private static final String REASSERT = """
+      WITH held AS (SELECT * FROM unnest($2::bigint[], $3::int[], $4::int[]) AS h(user_id, devices, active)),
+      restored AS (
+        INSERT INTO presence (user_id, node_id, devices, active)
+        SELECT h.user_id, $1, h.devices, h.active FROM held h JOIN users u ON u.id = h.user_id
+        ON CONFLICT (user_id, node_id) DO NOTHING
+        RETURNING user_id)
+      SELECT r.user_id, NOT EXISTS (SELECT 1 FROM presence p WHERE p.user_id = r.user_id AND p.node_id <> $1) AS back_online
+      FROM restored r""";
   private static final String PEERS = """
       SELECT o.user_id FROM members mine
       JOIN conversations c ON c.id = mine.conversation_id AND c.kind = 'direct'
@@ -41,18 +54,20 @@ public final class PresenceTracker {
       WHERE mine.user_id = $1""";
 
   private final Pool pool;
+  private final NodeLeases leases;
   private final Fanout fanout;
   private final String nodeId;
-  /** Set when the node stops: its connections are then dropped together by {@link #dropNode}. */
+  /** Set when the node stops: its connections are then dropped together by {@link #release}. */
   private volatile boolean stopping;
 
-  public PresenceTracker(Pool pool, Fanout fanout, String nodeId) {
+  public PresenceTracker(Pool pool, NodeLeases leases, Fanout fanout, String nodeId) {
     this.pool = pool;
+    this.leases = leases;
     this.fanout = fanout;
     this.nodeId = nodeId;
   }
 
-  /** From now on, single connections coming and going are not recorded: the node drops all of its own at once. */
+  /** From now on, single connections coming and going are not recorded: the node releases all of its own at once. */
   public void stopping() {
     stopping = true;
   }
@@ -104,35 +119,78 @@ public final class PresenceTracker {
         .onFailure(failure -> LOG.warn("state update for user {} failed", userId, failure));
   }
 
-  /** Another node left the cluster or died. A node that is stopping itself leaves this to the survivors. */
-  public Future<Void> nodeLeft(String node) {
-    return stopping ? Future.succeededFuture() : dropNode(node);
-  }
+  /**
+   * One user's connections on this node, as the node holds them in memory.
+   *
+   * @param devices open connections
+   * @param active  those of them in the foreground
+   */
+  public record Held(long userId, int devices, int active) {}
 
-  /** Forgets every connection a node held (it left or died); its users' peers learn who went offline. */
-  public Future<Void> dropNode(String node) {
-    long now = System.currentTimeMillis();
-    return pool.preparedQuery(DROP_NODE).execute(Tuple.of(node, now)).map(rows -> {
-      int offline = 0;
+  /**
+   * Writes the rows of these connections that the table lacks (after a lease ran out, or a merge):
+   * rows still there are left as they are, since every connect, close and state change since has
+   * been applied to them. Users who are online again because of it are announced.
+   */
+  public Future<Void> reassert(List<Held> held) {
+    if (stopping || held.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    Long[] users = new Long[held.size()];
+    Integer[] devices = new Integer[held.size()];
+    Integer[] active = new Integer[held.size()];
+    for (int i = 0; i < held.size(); i++) {
+      users[i] = held.get(i).userId();
+      devices[i] = held.get(i).devices();
+      active[i] = Math.min(held.get(i).active(), held.get(i).devices());
+    }
+    return pool.preparedQuery(REASSERT).execute(Tuple.of(nodeId, users, devices, active)).map(rows -> {
+      int restored = 0;
       for (Row row : rows) {
-        announce(row.getLong("o_user"), false, now);
-        offline++;
+        restored++;
+        if (row.getBoolean("back_online")) {
+          announce(row.getLong("user_id"), true, null);
+        }
       }
-      if (offline > 0) {
-        LOG.info("node {} is gone: {} users went offline", node, offline);
+      if (restored > 0) {
+        LOG.info("re-asserted the presence of {} users on this node", restored);
       }
       return null;
     });
   }
 
-  /** Drops connections recorded by nodes that are not in the cluster now (left over from a crash). */
-  public Future<Void> dropAllBut(Set<String> liveNodes) {
-    return pool.preparedQuery(OTHER_NODES).execute(Tuple.of((Object) liveNodes.toArray(String[]::new)))
-        .compose(rows -> {
-          List<Future<Void>> drops = new ArrayList<>();
-          rows.forEach(row -> drops.add(dropNode(row.getString("node_id"))));
-          return Future.all(drops).mapEmpty();
-        });
+  /** Drops the rows of every node whose lease ran out (it crashed or lost the database) and announces who went offline. */
+  public Future<Void> sweepExpired() {
+    return leases.expired().compose(nodes -> each(nodes, node -> leases.dropExpired(node, System.currentTimeMillis())));
+  }
+
+  /** At start: drops rows no lease covers (left from before leases, or a drop cut short). */
+  public Future<Void> dropUnleased() {
+    return leases.orphans().compose(nodes -> each(nodes, node -> leases.dropUnleased(node, System.currentTimeMillis())));
+  }
+
+  /** The node stops: its rows and lease go together; its users' peers learn who went offline. */
+  public Future<Void> release() {
+    long now = System.currentTimeMillis();
+    return leases.release(nodeId, now).map(offline -> {
+      offline.forEach(user -> announce(user, false, now));
+      return null;
+    });
+  }
+
+  private Future<Void> each(List<String> nodes, java.util.function.Function<String, Future<List<Long>>> drop) {
+    List<Future<Void>> drops = new ArrayList<>();
+    for (String node : nodes) {
+      long now = System.currentTimeMillis();
+      drops.add(drop.apply(node).map(offline -> {
+        offline.forEach(user -> announce(user, false, now));
+        if (!offline.isEmpty()) {
+          LOG.info("node {} stopped renewing its presence lease: {} users went offline", node, offline.size());
+        }
+        return null;
+      }));
+    }
+    return Future.all(drops).mapEmpty();
   }
 
   private void announce(long userId, boolean online, Long lastSeen) {

@@ -15,7 +15,10 @@ import java.util.TreeMap;
  * seq order without gaps from the moment it first sees the conversation. Live events that arrive
  * early are held and the gap is read from storage if the bus does not fill it within
  * {@link #GAP_WAIT_MS}; the connection's own acks take their seq's place; conversations being
- * synced or resumed are held while their stored events are written.
+ * synced or resumed are held while their stored events are written. A signal that a conversation
+ * advanced to a seq this connection has not got (PostgreSQL's, when the bus may be cut:
+ * docs/split-brain.md) reads the missing tail from storage; it never writes a seq twice: a seq
+ * already delivered, or held, or being read, is left to what already covers it.
  *
  * <p>It touches nothing but its three ports, so a unit test drives it with events and reads what
  * it wrote. Event-loop confined, like the connection that owns it.
@@ -65,6 +68,8 @@ final class DeliveryOrder {
     int holds;
     boolean left;
     boolean fillScheduled;
+    /** The highest seq a signal said is committed, or 0: what a tail read must reach. */
+    long tail;
     TreeMap<Long, Held> held;
 
     Stream(long baseline) {
@@ -112,6 +117,9 @@ final class DeliveryOrder {
         stream.delivered = baselineOf(conversationId);
       }
     });
+    // Only a signal made these: not followed after all.
+    streams.values().removeIf(stream -> stream.delivered == UNSEEN && stream.tail > 0 && !stream.left
+        && stream.holds == 0 && !stream.hasHeld());
     List.copyOf(streams.keySet()).forEach(this::drain);
   }
 
@@ -168,6 +176,28 @@ final class DeliveryOrder {
       stream.held = null;
     }
     stream.left = true;
+  }
+
+  /**
+   * The conversation advanced to {@code seq} in storage (a signal, not an event): if this
+   * connection follows it and has not got that far, it reads the rest from storage, once nothing
+   * else is writing this conversation. Nothing happens for a conversation the connection does not
+   * follow, a seq already delivered, or one a read in flight or a held frame will bring.
+   */
+  void advanced(long conversationId, long seq) {
+    Stream stream = streams.get(conversationId);
+    if (stream == null) {
+      long baseline = baselineOf(conversationId);
+      if (!awaitingBaseline && (baseline == UNSEEN || seq <= baseline)) {
+        return; // not followed, or nothing new: keep no state for it
+      }
+      stream = stream(conversationId);
+    }
+    if (stream.left || (stream.delivered != UNSEEN && seq <= stream.delivered) || seq <= stream.tail) {
+      return;
+    }
+    stream.tail = seq;
+    catchUp(conversationId, stream);
   }
 
   /** Holds live events of these conversations while their stored events are written (sync, resume). */
@@ -242,7 +272,11 @@ final class DeliveryOrder {
   /** Writes held frames that are now next; schedules a fill if a gap remains. */
   private void drain(long conversationId) {
     Stream stream = streams.get(conversationId);
-    if (stream == null || held(stream) || !stream.hasHeld()) {
+    if (stream == null || held(stream)) {
+      return;
+    }
+    if (!stream.hasHeld()) {
+      catchUp(conversationId, stream);
       return;
     }
     TreeMap<Long, Held> held = stream.held;
@@ -261,6 +295,23 @@ final class DeliveryOrder {
         write(next);
       }
     }
+    catchUp(conversationId, stream);
+  }
+
+  /**
+   * Reads up to the signalled tail when nothing else will bring it: the stream is not held (no
+   * sync, resume or read in flight) and nothing waits in it (a held frame's gap fill comes first,
+   * and {@link #drain} calls back here once it is written).
+   */
+  private void catchUp(long conversationId, Stream stream) {
+    if (stream.tail == 0 || stream.left || held(stream) || stream.hasHeld() || stream.delivered == UNSEEN) {
+      return;
+    }
+    if (stream.tail <= stream.delivered) {
+      stream.tail = 0;
+      return;
+    }
+    readGap(conversationId, stream);
   }
 
   /**
@@ -285,10 +336,12 @@ final class DeliveryOrder {
         && stream.held.firstKey() > stream.delivered + 1;
   }
 
+  /** Reads what is missing before the first held frame, or else up to the signalled tail. */
   private void readGap(long conversationId, Stream stream) {
     stream.holds++;
     long from = stream.delivered;
-    long until = stream.held.firstKey();
+    boolean toTail = !stream.hasHeld();
+    long until = toTail ? stream.tail + 1 : stream.held.firstKey();
     gaps.read(conversationId, from, until, FILL_PAGE)
         .onSuccess(events -> {
           for (LogEvent event : events) {
@@ -298,9 +351,13 @@ final class DeliveryOrder {
             }
           }
           stream.holds--;
+          if (toTail && events.size() < FILL_PAGE && stream.tail < until) {
+            stream.tail = 0; // read to the end of what was signalled: nothing more to expect from it
+          }
           if (events.isEmpty()) {
             // Nothing readable: the user is no longer a member. Drop what waits.
             writeHeldAcks(stream);
+            stream.tail = 0;
           } else if (events.size() == FILL_PAGE && gapRemains(stream)) {
             readGap(conversationId, stream); // a long gap: read on without waiting again
             return;

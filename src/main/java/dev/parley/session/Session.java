@@ -229,6 +229,13 @@ final class Session implements OpenConnection, ClientLink {
     }
   }
 
+  /** PostgreSQL says the conversation advanced to {@code seq} (docs/split-brain.md); fills from storage if this connection lacks it. */
+  void advanced(long conversationId, long seq) {
+    if (registered && !closing) {
+      order.advanced(conversationId, seq);
+    }
+  }
+
   /**
    * Closes with {@code code} once every accepted command has its reply (PROTOCOL 3.7), or after
    * {@code boundMs} at the latest. Frames received meanwhile are not run.

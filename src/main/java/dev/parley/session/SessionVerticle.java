@@ -10,6 +10,7 @@ import dev.parley.config.AppConfig;
 import dev.parley.node.NodeServices;
 import dev.parley.ops.NodeOperations;
 import dev.parley.presence.PresenceTracker;
+import dev.parley.signal.BusTails;
 import dev.parley.protocol.CloseCode;
 import dev.parley.web.ApiRouter;
 import io.vertx.core.Future;
@@ -40,12 +41,14 @@ public final class SessionVerticle extends VerticleBase {
   private final BooleanSupplier clusterHealthy;
   private final NodeOperations operations;
   private final UserConnections userConnections;
+  private final BusTails busTails;
   private final ConnectionRegistry registry = new ConnectionRegistry();
   private EdgeContext edge;
   private EdgeServer server;
 
   public SessionVerticle(AppConfig config, Pool pool, String nodeId, PasswordHasher hasher, PresenceTracker presence,
-                         BooleanSupplier clusterHealthy, NodeOperations operations, UserConnections userConnections) {
+                         BooleanSupplier clusterHealthy, NodeOperations operations, UserConnections userConnections,
+                         BusTails busTails) {
     this.config = config;
     this.pool = pool;
     this.nodeId = nodeId;
@@ -54,6 +57,7 @@ public final class SessionVerticle extends VerticleBase {
     this.clusterHealthy = clusterHealthy;
     this.operations = operations;
     this.userConnections = userConnections;
+    this.busTails = busTails;
   }
 
   @Override
@@ -71,7 +75,7 @@ public final class SessionVerticle extends VerticleBase {
     edge = new EdgeContext(services, registry, commands, limits, signOuts, operations.metrics());
     server = new EdgeServer(config.http(), operations.lifecycle()::isDraining);
     new Heartbeat(registry).start(vertx);
-    return Future.all(new DeliveryConsumer(registry, operations.metrics()).start(vertx.eventBus()), signOuts.register(vertx.eventBus()))
+    return Future.all(new DeliveryConsumer(registry, operations.metrics(), busTails).start(vertx.eventBus()), signOuts.register(vertx.eventBus()))
         .compose(v -> server.listen(vertx, operations.probes().guard(ApiRouter.create(vertx, services)),
             this::handleWebSocket));
   }

@@ -1,5 +1,8 @@
 package dev.parley.session;
 
+import dev.parley.presence.PresenceTracker;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.IntSupplier;
 
@@ -89,6 +92,18 @@ public final class UserConnections {
   public int open(long userId) {
     Entry e = byUser.get(userId);
     return e == null ? 0 : e.open;
+  }
+
+  /** Every user with connections here, with how many and how many are active (to re-assert presence). */
+  public List<PresenceTracker.Held> snapshot() {
+    var held = new ArrayList<PresenceTracker.Held>(byUser.size());
+    byUser.forEach((userId, e) -> {
+      int open = e.open;
+      if (open > 0) {
+        held.add(new PresenceTracker.Held(userId, open, Math.max(0, Math.min(e.active, open))));
+      }
+    });
+    return held;
   }
 
   /** Takes one send from the user's budget: 0 when allowed, else milliseconds to wait. */

@@ -98,7 +98,8 @@ public final class Database {
         .build();
   }
 
-  private static PgConnectOptions connectOptions(AppConfig.DbConfig db) {
+  /** How every connection of the node reaches PostgreSQL (the pools', and signal.AdvanceVerticle's listener). */
+  public static PgConnectOptions connectOptions(AppConfig.DbConfig db) {
     return new PgConnectOptions()
         .setHost(db.host())
         .setPort(db.port())

@@ -305,4 +305,155 @@ class DeliveryOrderTest {
           reads.get(0).before()));
     }
   }
+
+  /** "Conversation advanced to seq S" from PostgreSQL while the bus may be cut (docs/split-brain.md). */
+  @Nested
+  @DisplayName("advanced signal")
+  class Advanced {
+
+    @Test
+    @DisplayName("a signal past what the connection has reads the tail from storage at once, with no later event")
+    void readsTheTail() {
+      loggedInAt(3);
+      order.advanced(C, 5);
+      assertEquals(1, reads.size());
+      assertEquals(List.of(C, 3L, 6L), List.of(reads.get(0).conversationId(), reads.get(0).after(),
+          reads.get(0).before()));
+      reads.get(0).answer().complete(messages(4, 5));
+      assertEquals(List.of("4", "5"), seqs());
+      order.event(C, 5, frame(5)); // the bus brings it late: not repeated
+      order.event(C, 6, frame(6));
+      assertEquals(List.of("4", "5", "6"), seqs());
+      assertEquals(1, reads.size());
+    }
+
+    @Test
+    @DisplayName("a signal for a seq already delivered, or not followed, does nothing")
+    void nothingNew() {
+      loggedInAt(3);
+      order.event(C, 4, frame(4));
+      order.advanced(C, 4);
+      order.advanced(C, 2);
+      order.advanced(99, 10); // not one of the user's conversations
+      assertTrue(reads.isEmpty());
+      assertTrue(timers.isEmpty());
+      assertEquals(List.of("4"), seqs());
+    }
+
+    @Test
+    @DisplayName("a live event and a fill for the same seq write it once, whichever comes first")
+    void liveDuringFill() {
+      loggedInAt(0);
+      order.advanced(C, 2);
+      order.event(C, 1, frame(1)); // arrives while the read is in flight: waits behind it
+      order.event(C, 2, frame(2));
+      order.event(C, 3, frame(3));
+      assertEquals(List.of(), seqs());
+      reads.get(0).answer().complete(messages(1, 2));
+      assertEquals(List.of("1", "2", "3"), seqs());
+      assertEquals(1, reads.size());
+    }
+
+    @Test
+    @DisplayName("a signal while a read is in flight starts no second read; a higher one reads on from where it ended")
+    void signalDuringFill() {
+      loggedInAt(0);
+      order.advanced(C, 2);
+      order.advanced(C, 2);
+      order.advanced(C, 1);
+      assertEquals(1, reads.size());
+      order.advanced(C, 4);
+      assertEquals(1, reads.size(), "no second read while one is in flight");
+      reads.get(0).answer().complete(messages(1, 2));
+      assertEquals(2, reads.size());
+      assertEquals(List.of(2L, 5L), List.of(reads.get(1).after(), reads.get(1).before()));
+      reads.get(1).answer().complete(messages(3, 4));
+      assertEquals(List.of("1", "2", "3", "4"), seqs());
+      assertEquals(2, reads.size());
+    }
+
+    @Test
+    @DisplayName("the connection's own ack held during a fill is still written, and its seq only once as an event")
+    void ackDuringFill() {
+      loggedInAt(0);
+      order.advanced(C, 1);
+      List<String> acked = new ArrayList<>();
+      order.ack(C, 2, ackFrame(2), () -> acked.add("s2"));
+      reads.get(0).answer().complete(messages(1, 1));
+      assertEquals(List.of("1", "a2"), seqs());
+      assertEquals(List.of("s2"), acked);
+    }
+
+    @Test
+    @DisplayName("with an early event held, the signal leaves the gap to the held event's fill and reads the rest after it")
+    void heldEventFirst() {
+      loggedInAt(0);
+      order.event(C, 3, frame(3));
+      order.advanced(C, 5);
+      assertTrue(reads.isEmpty(), "the held frame's gap fill comes first");
+      fireTimers();
+      assertEquals(List.of(0L, 3L), List.of(reads.get(0).after(), reads.get(0).before()));
+      reads.get(0).answer().complete(messages(1, 2));
+      assertEquals(List.of("1", "2", "3"), seqs());
+      assertEquals(List.of(3L, 6L), List.of(reads.get(1).after(), reads.get(1).before()));
+      reads.get(1).answer().complete(messages(4, 5));
+      assertEquals(List.of("1", "2", "3", "4", "5"), seqs());
+    }
+
+    @Test
+    @DisplayName("during a sync the signal waits; the sync's stored events cover it and nothing is read")
+    void coveredBySync() {
+      loggedInAt(0);
+      order.hold(Set.of(C));
+      order.advanced(C, 3);
+      assertTrue(reads.isEmpty());
+      order.stored(C, 0, messages(1, 3));
+      order.release(Set.of(C));
+      assertEquals(List.of("1", "2", "3"), seqs());
+      assertTrue(reads.isEmpty());
+    }
+
+    @Test
+    @DisplayName("a signal before the login snapshot waits for it and reads only past it")
+    void beforeBaseline() {
+      order.advanced(C, 6);
+      assertTrue(reads.isEmpty());
+      loggedInAt(4);
+      assertEquals(List.of(4L, 7L), List.of(reads.get(0).after(), reads.get(0).before()));
+      reads.get(0).answer().complete(messages(5, 6));
+      assertEquals(List.of("5", "6"), seqs());
+    }
+
+    @Test
+    @DisplayName("a signal before the snapshot for a conversation the user turns out not to follow keeps no state")
+    void beforeBaselineNotFollowed() {
+      order.advanced(99, 6);
+      loggedInAt(4);
+      assertTrue(reads.isEmpty());
+      order.event(99, 7, frame(7)); // unknown to the snapshot: written as it comes, as before
+      assertEquals(List.of("7"), seqs());
+    }
+
+    @Test
+    @DisplayName("a tail the user may not read (left meanwhile) ends the catch-up: no read loop")
+    void unreadableTail() {
+      loggedInAt(2);
+      order.advanced(C, 4);
+      reads.get(0).answer().complete(List.of());
+      assertEquals(1, reads.size());
+      order.advanced(C, 4);
+      assertEquals(2, reads.size(), "a new signal may try again, once");
+      reads.get(1).answer().complete(List.of());
+      assertEquals(2, reads.size());
+    }
+
+    @Test
+    @DisplayName("a failed read closes the connection rather than skipping events")
+    void readFails() {
+      loggedInAt(0);
+      order.advanced(C, 2);
+      reads.get(0).answer().fail("database down");
+      assertEquals(1, failures.size());
+    }
+  }
 }

@@ -31,6 +31,7 @@ public final class ChatClient implements AutoCloseable {
   private final WebSocket socket;
   private final List<JsonNode> received = new ArrayList<>();
   private final List<Boolean> taken = new ArrayList<>();
+  private final List<Long> arrivals = new ArrayList<>();
   private final AtomicLong ids = new AtomicLong();
   private final CompletableFuture<Short> closed = new CompletableFuture<>();
   private JsonNode authAck;
@@ -41,6 +42,7 @@ public final class ChatClient implements AutoCloseable {
       synchronized (this) {
         received.add(Json.parse(text));
         taken.add(false);
+        arrivals.add(System.currentTimeMillis());
         notifyAll();
       }
     });
@@ -182,6 +184,11 @@ public final class ChatClient implements AutoCloseable {
   /** Every frame received so far, in arrival order. */
   public synchronized List<JsonNode> received() {
     return List.copyOf(received);
+  }
+
+  /** When each frame of {@link #received()} arrived (epoch millis), in the same order. */
+  public synchronized List<Long> arrivals() {
+    return List.copyOf(arrivals);
   }
 
   /** The close code, once the server closed the connection. */

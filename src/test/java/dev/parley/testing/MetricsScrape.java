@@ -31,9 +31,13 @@ public final class MetricsScrape {
   }
 
   public static MetricsScrape of(int metricsPort) {
+    return of("127.0.0.1", metricsPort);
+  }
+
+  public static MetricsScrape of(String host, int metricsPort) {
     try {
       HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(
-              URI.create("http://127.0.0.1:" + metricsPort + "/metrics")).timeout(Duration.ofSeconds(10)).build(),
+              URI.create("http://" + host + ":" + metricsPort + "/metrics")).timeout(Duration.ofSeconds(10)).build(),
           HttpResponse.BodyHandlers.ofString());
       if (response.statusCode() != 200) {
         throw new IllegalStateException("scrape answered " + response.statusCode());

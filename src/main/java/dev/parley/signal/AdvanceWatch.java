@@ -1,0 +1,110 @@
+package dev.parley.signal;
+
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The node's decision on each "conversation C advanced to seq S" signal: nothing when the event
+ * bus has already brought S here (the normal case, one map lookup); otherwise it waits
+ * {@code waitMs} for the bus, and what is still missing then is handed to {@link Port#fill}, which
+ * has the connections of C's members read it from storage. The wait is per signal: a busy
+ * conversation's later signals do not postpone an earlier one's check.
+ *
+ * <p>Bounded: at most {@link #MAX_WAITING} signals wait; beyond that the oldest are checked at
+ * once (early: at worst a needless storage read, never a missed one). Confined to one event loop.
+ */
+public final class AdvanceWatch {
+
+  static final int MAX_WAITING = 50_000;
+
+  /** What the watch does to the world. */
+  public interface Port {
+    long nowMs();
+
+    void schedule(long delayMs, Runnable action);
+
+    /** Conversations the bus did not bring up to these seqs within the wait (conversation id to seq). */
+    void fill(Map<Long, Long> lacking);
+  }
+
+  private record Waiting(long conversationId, long seq, long dueMs) {}
+
+  private final BusTails tails;
+  private final Port port;
+  private final long waitMs;
+  private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
+  private boolean checkScheduled;
+  private long signals;
+  private long covered;
+  private long lacking;
+
+  public AdvanceWatch(BusTails tails, Port port, long waitMs) {
+    this.tails = tails;
+    this.port = port;
+    this.waitMs = waitMs;
+  }
+
+  /** A signal from PostgreSQL: the conversation's log reaches {@code seq} (committed). */
+  public void signal(long conversationId, long seq) {
+    signals++;
+    if (tails.covers(conversationId, seq)) {
+      covered++;
+      tails.settled(conversationId, seq);
+      return;
+    }
+    if (waiting.size() >= MAX_WAITING) {
+      check(Long.MAX_VALUE); // under a flood, check the oldest early rather than hold more
+    }
+    waiting.addLast(new Waiting(conversationId, seq, port.nowMs() + waitMs));
+    if (!checkScheduled) {
+      checkScheduled = true;
+      port.schedule(waitMs, this::due);
+    }
+  }
+
+  /** Signals received, those the bus had covered, and conversations handed over for a fill. */
+  public long signals() {
+    return signals;
+  }
+
+  public long covered() {
+    return covered;
+  }
+
+  public long lacking() {
+    return lacking;
+  }
+
+  int waiting() {
+    return waiting.size();
+  }
+
+  private void due() {
+    checkScheduled = false;
+    check(port.nowMs());
+    if (!waiting.isEmpty()) {
+      checkScheduled = true;
+      port.schedule(Math.max(1, waiting.peekFirst().dueMs() - port.nowMs()), this::due);
+    }
+  }
+
+  /** Checks every signal due by {@code nowMs} (all of them, for MAX_VALUE, at most MAX_WAITING / 2 then). */
+  private void check(long nowMs) {
+    Map<Long, Long> missing = new HashMap<>();
+    int budget = nowMs == Long.MAX_VALUE ? MAX_WAITING / 2 : Integer.MAX_VALUE;
+    while (!waiting.isEmpty() && waiting.peekFirst().dueMs() <= nowMs && budget-- > 0) {
+      Waiting signal = waiting.pollFirst();
+      if (tails.covers(signal.conversationId(), signal.seq())) {
+        covered++;
+        tails.settled(signal.conversationId(), signal.seq());
+      } else {
+        missing.merge(signal.conversationId(), signal.seq(), Math::max);
+      }
+    }
+    if (!missing.isEmpty()) {
+      lacking += missing.size();
+      port.fill(missing);
+    }
+  }
+}
