@@ -10,6 +10,7 @@
 #   bench/bench.sh room  [nodes=1] [members=100] [rates=1000,2000,3000] [seconds=5]
 #   bench/bench.sh conns [nodes=1] [users=10000] [inflight=1000]     (100000: 127.0.0.x sources)
 #   bench/bench.sh scale [conversations=500] [unread=200] [probes=20]
+#   bench/bench.sh explain [rows=10]   EXPLAIN (ANALYZE, BUFFERS) of append_messages() on a 1M-message log
 #
 # Environment: PARLEY_CLUSTER_TLS [on] (cluster.sh's event-bus TLS), PARLEY_NODE_JAVA_OPTS (extra
 # node JVM flags, e.g. to try a memory setting), BENCH_GENERATOR_OPTS [-Xmx2g] (the generator's).
@@ -18,7 +19,7 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 . "$ROOT/scripts/lib.sh"
-SCENARIO=${1:?usage: bench/bench.sh pairs|room|conns|scale [nodes=N] [key=value ...]}
+SCENARIO=${1:?usage: bench/bench.sh pairs|room|conns|scale|explain [nodes=N] [key=value ...]}
 shift
 NODES=1
 ARGS=()
@@ -65,6 +66,12 @@ trap finish EXIT
 pids=$(awk '/^node/ {print $2}' "$PARLEY_RUN_DIR/pids" | paste -sd,)
 addresses=$(awk '/^node/ {print "127.0.0.1:" $3}' "$PARLEY_RUN_DIR/pids" | paste -sd,)
 log "scenario $SCENARIO on $NODES node(s) (pids $pids), database $DB, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+if [ "$SCENARIO" = explain ]; then # the node has migrated the database; the rest is SQL
+  rows=10
+  for a in "${ARGS[@]}"; do case "$a" in rows=*) rows=${a#rows=} ;; esac; done
+  timeout 900 psql -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -d "$DB" -v rows="$rows" -f "$ROOT/bench/explain-append.sql"
+  exit 0
+fi
 # Bounded: a scenario that hangs is stopped after 15 minutes.
 # shellcheck disable=SC2086
 timeout 900 java ${BENCH_GENERATOR_OPTS:--Xmx2g} -cp "target/test-classes:target/classes:$(cat target/bench.classpath)" \
