@@ -141,6 +141,8 @@ public final class Bench {
       senders.get(i % client.loops()).add(new OpenLoop.Sender(sockets.get(i).socket(), conversationOf[i]));
     }
     loop[0] = new OpenLoop(contexts, senders, fanout);
+    // the logins' presence writes and events settle before anything is measured
+    Thread.sleep((long) (doubleArg("settle", 5) * 1000));
     List<Integer> rates = Arrays.stream(arg("rates", "500").split(",")).map(Integer::parseInt).toList();
     double seconds = doubleArg("seconds", 10);
     double drain = doubleArg("drain", 5);
@@ -202,7 +204,7 @@ public final class Bench {
       // let presence and the per-login writes settle before the snapshot
       Thread.sleep(2000);
       NodeMemory.Usage after = memory.usage();
-      NodeMemory.printDelta(histogramBefore, memory.histogram(), users, intArg("top", 30));
+      NodeMemory.printDelta(histogramBefore, memory.histogram(), users, intArg("top", 30), "dev.parley.");
       report("memory per idle connection", "heap after full GC %.2f KB, process RSS %.2f KB (over %d node(s))",
           (after.heapAfterGc() - before.heapAfterGc()) / 1024.0 / users, (after.rss() - before.rss()) / 1024.0 / users,
           pids.size());

@@ -137,7 +137,7 @@ public final class ChatLoad {
       idleSockets.add(f.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS).socket);
     }
     NodeMemory.Usage after = memory.usage();
-    NodeMemory.printDelta(histogramBefore, memory.histogram(), idle, 25);
+    NodeMemory.printDelta(histogramBefore, memory.histogram(), idle, 25, "dev.parley.");
     report("idle connections", "%d authenticated idle connections over %d nodes", idle, pids.size());
     report("memory per idle connection", "heap after full GC %.1f KB, process RSS %.1f KB",
         (after.heapAfterGc() - before.heapAfterGc()) / 1024.0 / idle, (after.rss() - before.rss()) / 1024.0 / idle);

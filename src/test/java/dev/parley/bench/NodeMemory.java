@@ -67,16 +67,31 @@ final class NodeMemory {
     return byClass;
   }
 
-  /** The {@code top} classes that grew most between two histograms, per connection. */
-  static void printDelta(Map<String, long[]> before, Map<String, long[]> after, int connections, int top) {
-    after.entrySet().stream()
+  /**
+   * The {@code top} classes that grew most between two histograms, per connection, then every
+   * class of the project's own that grew ({@code ownPrefix}), with their sum.
+   */
+  static void printDelta(Map<String, long[]> before, Map<String, long[]> after, int connections, int top,
+      String ownPrefix) {
+    List<Map.Entry<String, long[]>> grown = after.entrySet().stream()
         .map(e -> Map.entry(e.getKey(), new long[] {
             e.getValue()[0] - before.getOrDefault(e.getKey(), new long[2])[0],
             e.getValue()[1] - before.getOrDefault(e.getKey(), new long[2])[1]}))
         .sorted((a, b) -> Long.compare(b.getValue()[1], a.getValue()[1]))
-        .limit(top)
-        .forEach(e -> System.out.printf("  %8.2f objs %8.0f B per connection  %s%n",
-            e.getValue()[0] / (double) connections, e.getValue()[1] / (double) connections, e.getKey()));
+        .toList();
+    grown.stream().limit(top).forEach(e -> print(e, connections));
+    List<Map.Entry<String, long[]>> own = grown.stream()
+        .filter(e -> e.getKey().startsWith(ownPrefix) && e.getValue()[1] > 0).toList();
+    if (!own.isEmpty()) {
+      System.out.printf("  of which %s (%.0f B per connection in all):%n", ownPrefix,
+          own.stream().mapToLong(e -> e.getValue()[1]).sum() / (double) connections);
+      own.forEach(e -> print(e, connections));
+    }
+  }
+
+  private static void print(Map.Entry<String, long[]> e, int connections) {
+    System.out.printf("  %8.2f objs %8.0f B per connection  %s%n",
+        e.getValue()[0] / (double) connections, e.getValue()[1] / (double) connections, e.getKey());
   }
 
   private static String jcmd(long pid, String command) throws IOException, InterruptedException {
