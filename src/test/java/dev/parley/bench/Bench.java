@@ -130,7 +130,8 @@ public final class Bench {
         }
       }));
     }
-    List<LoadClient.Socket> sockets = client.connectAll(targets, intArg("inflight", 200));
+    List<LoadClient.Socket> sockets = client.connectAll(targets, intArg("inflight", 100));
+    report("connected", "%d connections (%d retried after a failed login)", sockets.size(), client.retried());
     List<List<OpenLoop.Sender>> senders = new ArrayList<>();
     List<io.vertx.core.Context> contexts = new ArrayList<>();
     for (int l = 0; l < client.loops(); l++) {
@@ -192,13 +193,13 @@ public final class Bench {
       CpuSplit cpu = cpu();
       CpuSplit.Sample cpuBefore = cpu.sample();
       long start = System.nanoTime();
-      List<LoadClient.Socket> sockets = client.connectAll(targets, intArg("inflight", 1000));
+      List<LoadClient.Socket> sockets = client.connectAll(targets, intArg("inflight", 200));
       double seconds = (System.nanoTime() - start) / 1e9;
       CpuSplit.Sample cpuAfter = cpu.sample();
       Latencies auth = new Latencies();
       sockets.forEach(s -> auth.record(s.authNanos()));
-      report("connect", "%d authenticated connections in %.2f s (%.0f/s), %d handshakes in flight", users, seconds,
-          users / seconds, intArg("inflight", 1000));
+      report("connect", "%d authenticated connections in %.2f s (%.0f/s), %d handshakes in flight, %d retried",
+          users, seconds, users / seconds, intArg("inflight", 200), client.retried());
       report("  auth frame to ack", "%s", auth.summary());
       report("  cpu", "%s", CpuSplit.report(cpuBefore, cpuAfter));
       // let presence and the per-login writes settle before the snapshot

@@ -19,6 +19,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The generator's WebSocket side: {@code loops} event loops, each with its own client per source
@@ -116,21 +117,43 @@ final class LoadClient implements AutoCloseable {
   /** A target of {@link #connectAll}: node, token, device and the handler of later frames. */
   record Target(String node, String token, String deviceId, Handler<Buffer> frames) {}
 
-  /** Connects every target, at most {@code inFlight} handshakes at a time; fails if any fails. */
+  /** Connections that failed (closed before their auth ack, e.g. 4401 "no auth within 10 s") and were retried. */
+  private final AtomicInteger retried = new AtomicInteger();
+
+  int retried() {
+    return retried.get();
+  }
+
+  /**
+   * Connects every target, at most {@code inFlight} handshakes at a time; a connection that fails
+   * is retried, as a client would, up to {@link #ATTEMPTS} times in all (counted in
+   * {@link #retried}); fails if one still fails.
+   */
   List<Socket> connectAll(List<Target> targets, int inFlight) throws Exception {
     Semaphore slots = new Semaphore(inFlight);
     List<CompletableFuture<Socket>> pending = new ArrayList<>();
     for (int i = 0; i < targets.size(); i++) {
-      Target t = targets.get(i);
       slots.acquire();
-      pending.add(connect(i, t.node(), t.token(), t.deviceId(), t.frames())
-          .onComplete(r -> slots.release()).toCompletionStage().toCompletableFuture());
+      pending.add(attempt(i, targets.get(i), 1).onComplete(r -> slots.release())
+          .toCompletionStage().toCompletableFuture());
     }
     List<Socket> sockets = new ArrayList<>();
     for (CompletableFuture<Socket> socket : pending) {
       sockets.add(socket.get(120, TimeUnit.SECONDS));
     }
     return sockets;
+  }
+
+  static final int ATTEMPTS = 3;
+
+  private Future<Socket> attempt(int index, Target t, int attempt) {
+    return connect(index, t.node(), t.token(), t.deviceId(), t.frames()).recover(failure -> {
+      if (attempt >= ATTEMPTS) {
+        return Future.failedFuture(failure);
+      }
+      retried.incrementAndGet();
+      return attempt(index, t, attempt + 1);
+    });
   }
 
   /** Closes the sockets on their loops and waits (bounded) for the closes to be written. */
