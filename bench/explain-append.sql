@@ -27,19 +27,9 @@ SET auto_explain.log_nested_statements = on;
 SET auto_explain.log_level = notice;
 SET client_min_messages = notice;
 
+-- One batch of :rows sends, one to each of the first :rows conversations, from a member.
+\set batch 'BEGIN; SELECT o_outcome, count(*) FROM append_messages(ARRAY(SELECT g::bigint FROM generate_series(1, :rows) g), ARRAY(SELECT (2 * g - 1)::bigint FROM generate_series(1, :rows) g), ARRAY(SELECT \'new\' || g FROM generate_series(1, :rows) g), ARRAY(SELECT \'a new message\' FROM generate_series(1, :rows) g)) GROUP BY 1; ROLLBACK;'
 \echo '---- cold batch'
-BEGIN;
-SELECT o_outcome, count(*) FROM append_messages(
-  ARRAY(SELECT g::bigint FROM generate_series(1, :rows) g),
-  ARRAY(SELECT (2 * g - 1)::bigint FROM generate_series(1, :rows) g),
-  ARRAY(SELECT 'new' || g FROM generate_series(1, :rows) g),
-  ARRAY(SELECT 'a new message' FROM generate_series(1, :rows) g)) GROUP BY 1;
-ROLLBACK;
+:batch
 \echo '---- warm batch'
-BEGIN;
-SELECT o_outcome, count(*) FROM append_messages(
-  ARRAY(SELECT g::bigint FROM generate_series(1, :rows) g),
-  ARRAY(SELECT (2 * g - 1)::bigint FROM generate_series(1, :rows) g),
-  ARRAY(SELECT 'new' || g FROM generate_series(1, :rows) g),
-  ARRAY(SELECT 'a new message' FROM generate_series(1, :rows) g)) GROUP BY 1;
-ROLLBACK;
+:batch
