@@ -14,14 +14,19 @@ ensure_jar "$ROOT"
 cd "$ROOT"
 mvn -B -q test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test >/dev/null
 
-DB=parley_bench_notices
+# This run's own database (two runs at once do not clash), dropped at the end.
+DB=parley_bench_notices_$$
 psql -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -d postgres -qc "DROP DATABASE IF EXISTS $DB WITH (FORCE)" >/dev/null
 # A throw-away key for this run only.
 PARLEY_SERVER_API_KEYS=bench-$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
-export PARLEY_RUN_DIR=$ROOT/run/bench-notices PARLEY_DB_NAME=$DB PARLEY_LB_PORT=18280 PARLEY_NODE_PORT_BASE=18281 \
+export PARLEY_RUN_DIR=$ROOT/run/bench-notices-$$ PARLEY_DB_NAME=$DB PARLEY_LB_PORT=18280 PARLEY_NODE_PORT_BASE=18281 \
        PARLEY_CLUSTER_PORT_BASE=16001 PARLEY_CLUSTER_NAME=parley-bench-notices-$$ PARLEY_SERVER_API_KEYS
 NODES=${PARLEY_BENCH_NODES:-2}
-trap '"$ROOT/scripts/cluster.sh" down' EXIT
+finish() {
+  "$ROOT/scripts/cluster.sh" down || true
+  psql -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -d postgres -qc "DROP DATABASE IF EXISTS $DB WITH (FORCE)" >/dev/null || true
+}
+trap finish EXIT
 "$ROOT/scripts/cluster.sh" up "$NODES"
 pids=$(awk '/^node/ {print $2}' "$PARLEY_RUN_DIR/pids" | paste -sd,)
 addresses=$(awk '/^node/ {print "127.0.0.1:" $3}' "$PARLEY_RUN_DIR/pids" | paste -sd,)

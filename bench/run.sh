@@ -23,16 +23,22 @@ ensure_jar "$ROOT"
 cd "$ROOT"
 mvn -B -q test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test >/dev/null
 
-DB=${PARLEY_BENCH_DB:-parley_bench}
+# This run's own database (two runs at once do not clash), dropped at the end; its ports from
+# PARLEY_BENCH_PORT_BASE (default 18180).
+DB=${PARLEY_BENCH_DB:-parley_bench_$$}
 PORTS=${PARLEY_BENCH_PORT_BASE:-18180}
 psql -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -d postgres -qc "DROP DATABASE IF EXISTS $DB WITH (FORCE)" >/dev/null
-export PARLEY_RUN_DIR=$ROOT/run/bench PARLEY_DB_NAME=$DB PARLEY_LB_PORT=$PORTS PARLEY_NODE_PORT_BASE=$((PORTS + 1)) \
+export PARLEY_RUN_DIR=$ROOT/run/bench-$$ PARLEY_DB_NAME=$DB PARLEY_LB_PORT=$PORTS PARLEY_NODE_PORT_BASE=$((PORTS + 1)) \
        PARLEY_CLUSTER_PORT_BASE=$((PORTS - 2279)) PARLEY_METRICS_PORT_BASE=$((PORTS + 11)) PARLEY_CLUSTER_NAME=parley-bench-$$ \
        PARLEY_RATE_PER_SECOND=1000000 PARLEY_RATE_BURST=1000000 PARLEY_PASSWORD_ITERATIONS=1000 \
        PARLEY_USER_SENDS_PER_SECOND=1000000 PARLEY_USER_SEND_BURST=1000000 \
        PARLEY_REGISTRATIONS_PER_HOUR=1000000
 NODES=${PARLEY_BENCH_NODES:-2}
-trap '"$ROOT/scripts/cluster.sh" down' EXIT
+finish() {
+  "$ROOT/scripts/cluster.sh" down || true
+  psql -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -d postgres -qc "DROP DATABASE IF EXISTS $DB WITH (FORCE)" >/dev/null || true
+}
+trap finish EXIT
 "$ROOT/scripts/cluster.sh" up "$NODES"
 pids=$(awk '/^node/ {print $2}' "$PARLEY_RUN_DIR/pids" | paste -sd,)
 addresses=$(awk '/^node/ {print "127.0.0.1:" $3}' "$PARLEY_RUN_DIR/pids" | paste -sd,)

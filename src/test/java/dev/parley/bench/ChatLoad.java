@@ -1,7 +1,6 @@
 package dev.parley.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.util.HashMap;
 import dev.parley.protocol.Json;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -15,8 +14,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -122,8 +119,9 @@ public final class ChatLoad {
   }
 
   private void measureIdle(List<User> users) throws Exception {
-    long[] before = memory();
-    Map<String, long[]> histogramBefore = histogram();
+    NodeMemory memory = new NodeMemory(pids);
+    NodeMemory.Usage before = memory.usage();
+    Map<String, long[]> histogramBefore = memory.histogram();
     List<WebSocket> idleSockets = new ArrayList<>();
     List<Future<Connection>> opening = new ArrayList<>();
     for (int i = 0; i < idle; i++) {
@@ -138,62 +136,12 @@ public final class ChatLoad {
     for (Future<Connection> f : opening) {
       idleSockets.add(f.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS).socket);
     }
-    long[] after = memory();
-    printHistogramDelta(histogramBefore, histogram());
+    NodeMemory.Usage after = memory.usage();
+    NodeMemory.printDelta(histogramBefore, memory.histogram(), idle, 25, "dev.parley.");
     report("idle connections", "%d authenticated idle connections over %d nodes", idle, pids.size());
     report("memory per idle connection", "heap after full GC %.1f KB, process RSS %.1f KB",
-        (after[0] - before[0]) / 1024.0 / idle, (after[1] - before[1]) / 1024.0 / idle);
+        (after.heapAfterGc() - before.heapAfterGc()) / 1024.0 / idle, (after.rss() - before.rss()) / 1024.0 / idle);
     idleSockets.forEach(WebSocket::close);
-  }
-
-  /** Live objects by class summed over the nodes (after a full GC): {instances, bytes}. */
-  private Map<String, long[]> histogram() throws Exception {
-    Map<String, long[]> byClass = new HashMap<>();
-    for (long pid : pids) {
-      Process p = new ProcessBuilder("jcmd", Long.toString(pid), "GC.class_histogram").redirectErrorStream(true).start();
-      for (String line : new String(p.getInputStream().readAllBytes()).split("\n")) {
-        String[] f = line.trim().split("\\s+");
-        if (f.length >= 4 && f[0].endsWith(":")) {
-          long[] v = byClass.computeIfAbsent(f[3], k -> new long[2]);
-          v[0] += Long.parseLong(f[1]);
-          v[1] += Long.parseLong(f[2]);
-        }
-      }
-      p.waitFor();
-    }
-    return byClass;
-  }
-
-  private void printHistogramDelta(Map<String, long[]> before, Map<String, long[]> after) {
-    after.entrySet().stream()
-        .map(e -> Map.entry(e.getKey(), new long[] {e.getValue()[0] - before.getOrDefault(e.getKey(), new long[2])[0],
-            e.getValue()[1] - before.getOrDefault(e.getKey(), new long[2])[1]}))
-        .sorted((a, b) -> Long.compare(b.getValue()[1], a.getValue()[1]))
-        .limit(25)
-        .forEach(e -> System.out.printf("  %8.2f objs %8.0f B per connection  %s%n",
-            e.getValue()[0] / (double) idle, e.getValue()[1] / (double) idle, e.getKey()));
-  }
-
-  /** Sum over the nodes of {heap used after a full GC, RSS}, in bytes. */
-  private long[] memory() throws Exception {
-    long heap = 0;
-    long rss = 0;
-    for (long pid : pids) {
-      new ProcessBuilder("jcmd", Long.toString(pid), "GC.run").redirectErrorStream(true).start().waitFor();
-      Process info = new ProcessBuilder("jcmd", Long.toString(pid), "GC.heap_info").redirectErrorStream(true).start();
-      String text = new String(info.getInputStream().readAllBytes());
-      info.waitFor();
-      java.util.regex.Matcher used = java.util.regex.Pattern.compile("total \\d+K, used (\\d+)K").matcher(text);
-      if (used.find()) {
-        heap += Long.parseLong(used.group(1)) * 1024;
-      }
-      for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
-        if (line.startsWith("VmRSS:")) {
-          rss += Long.parseLong(line.replaceAll("\\D", "")) * 1024;
-        }
-      }
-    }
-    return new long[] {heap, rss};
   }
 
   private final class Connection {

@@ -1,0 +1,147 @@
+package dev.parley.bench;
+
+import io.vertx.core.Context;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.WebSocket;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAccumulator;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * An open-loop sender: each event loop sends its share of a fixed rate on a 1 ms timer, never
+ * waiting for acks, each message stamped with the moment it was due (not when it went out), so
+ * a stall anywhere shows as latency instead of as a lower rate (coordinated omission avoided).
+ * Receivers call {@link #frame} with every frame; a message's latency is now minus its stamp.
+ */
+final class OpenLoop {
+
+  /** A sending connection and the conversation it sends to. */
+  record Sender(WebSocket socket, long conversationId) {}
+
+  /** What one step measured. */
+  record Result(int rate, long sent, long expected, long delivered, long acked, long errors,
+      Latencies.Summary delivery, Latencies.Summary ack, double sendSeconds, double deliveriesPerSecond,
+      String cpu) {
+
+    StepRule.Step step() {
+      return new StepRule.Step(rate, expected, delivered, delivery.p99Ms());
+    }
+  }
+
+  private final List<Context> contexts;
+  /** senders.get(loop): the senders on that loop, each sending only from it. */
+  private final List<List<Sender>> senders;
+  private final int fanout;
+  private final long[] sequence;
+  private volatile Measure current;
+
+  /** @param fanout deliveries each message makes (1 for a pair, members - 1 for a room) */
+  OpenLoop(List<Context> contexts, List<List<Sender>> senders, int fanout) {
+    this.contexts = contexts;
+    this.senders = senders;
+    this.fanout = fanout;
+    this.sequence = new long[contexts.size()];
+  }
+
+  /** The counters of the step being measured; frames of an earlier step count as late. */
+  private static final class Measure {
+    final long start = System.nanoTime();
+    final LongAdder sent = new LongAdder();
+    final LongAdder delivered = new LongAdder();
+    final LongAdder acked = new LongAdder();
+    final LongAdder errors = new LongAdder();
+    final LongAccumulator lastDelivery = new LongAccumulator(Math::max, 0);
+    final Latencies delivery = new Latencies();
+    final Latencies ack = new Latencies();
+  }
+
+  /** Every frame a load connection receives after its auth ack. Any event loop. */
+  void frame(Buffer frame) {
+    Measure m = current;
+    if (m == null) {
+      return;
+    }
+    if (Frames.is(frame, Frames.MESSAGE)) {
+      long stamp = Frames.numberAfter(frame, Frames.STAMP);
+      if (stamp >= m.start) {
+        long now = System.nanoTime();
+        m.delivered.increment();
+        m.delivery.record(now - stamp);
+        m.lastDelivery.accumulate(now);
+      }
+    } else if (Frames.is(frame, Frames.ACK)) {
+      long stamp = Frames.numberAfter(frame, Frames.ACK_STAMP);
+      if (stamp >= m.start) {
+        m.acked.increment();
+        m.ack.record(System.nanoTime() - stamp);
+      }
+    } else if (Frames.is(frame, Frames.ERROR)) {
+      m.errors.increment();
+      if (m.errors.sum() <= 5) {
+        System.err.println("error frame: " + frame);
+      }
+    }
+  }
+
+  /**
+   * Sends at {@code rate} messages/s for {@code seconds}, then waits up to {@code drainSeconds}
+   * for the deliveries; what has not arrived by then counts as lost.
+   */
+  Result run(int rate, double seconds, double drainSeconds, CpuSplit cpu) throws Exception {
+    int total = senders.stream().mapToInt(List::size).sum();
+    Measure m = new Measure();
+    current = m;
+    CpuSplit.Sample before = cpu.sample();
+    long end = m.start + (long) (seconds * 1e9);
+    List<CompletableFuture<Void>> loops = new ArrayList<>();
+    for (int loop = 0; loop < contexts.size(); loop++) {
+      List<Sender> mine = senders.get(loop);
+      if (mine.isEmpty()) {
+        continue;
+      }
+      double loopRate = (double) rate * mine.size() / total;
+      Promise<Void> done = Promise.promise();
+      int l = loop;
+      contexts.get(loop).runOnContext(v -> {
+        long[] sentHere = {0};
+        contexts.get(l).owner().setPeriodic(1, timer -> {
+          long now = System.nanoTime();
+          long due = (long) ((Math.min(now, end) - m.start) * loopRate / 1e9);
+          while (sentHere[0] < due) {
+            long stamp = m.start + (long) (sentHere[0] * 1e9 / loopRate);
+            Sender s = mine.get((int) (sequence[l] % mine.size()));
+            long n = sequence[l]++;
+            s.socket().writeTextMessage("{\"type\":\"send\",\"id\":\"s" + stamp + "\",\"conversationId\":"
+                + s.conversationId() + ",\"clientMsgId\":\"l" + l + "_" + n + "\",\"text\":\"b" + stamp + "\"}");
+            sentHere[0]++;
+            m.sent.increment();
+          }
+          if (now >= end) {
+            contexts.get(l).owner().cancelTimer(timer);
+            done.complete();
+          }
+        });
+      });
+      loops.add(done.future().toCompletionStage().toCompletableFuture());
+    }
+    CompletableFuture.allOf(loops.toArray(CompletableFuture[]::new)).get((long) seconds + 30, TimeUnit.SECONDS);
+    double sendSeconds = (System.nanoTime() - m.start) / 1e9;
+    long expected = m.sent.sum() * fanout;
+    long drainUntil = System.nanoTime() + (long) (drainSeconds * 1e9);
+    while ((m.delivered.sum() < expected || m.acked.sum() < m.sent.sum()) && System.nanoTime() < drainUntil) {
+      Thread.sleep(20); // the generator polling its own counters; no assertion rides on it
+    }
+    CpuSplit.Sample after = cpu.sample();
+    current = null;
+    long delivered = m.delivered.sum();
+    long last = m.lastDelivery.get();
+    double perSecond = last > m.start ? delivered / ((last - m.start) / 1e9) : 0;
+    return new Result(rate, m.sent.sum(), expected, delivered, m.acked.sum(), m.errors.sum(),
+        m.delivery.summary(), m.ack.summary(), sendSeconds, perSecond, CpuSplit.report(before, after));
+  }
+}
