@@ -5,6 +5,7 @@ import dev.parley.auth.TokenService;
 import dev.parley.protocol.ChatException;
 import dev.parley.protocol.ClientCommand;
 import dev.parley.protocol.CommandParser;
+import dev.parley.protocol.ErrorCode;
 import dev.parley.protocol.Json;
 import dev.parley.protocol.Validation;
 import io.vertx.core.Future;
@@ -14,7 +15,8 @@ import java.util.function.Consumer;
 
 /**
  * The auth state machine of one connection (PROTOCOL 3.1): the first frame must be a valid
- * {@code auth} within the timeout; frames that arrive while the token is checked and the login
+ * {@code auth} within the timeout (the client's part: a login the server is slow to check is not the
+ * client's fault, and is bounded apart, as a server condition); frames that arrive while the token is checked and the login
  * state loads are kept (up to {@link #MAX_EARLY_FRAMES}) and handed on, in order, once the auth
  * ack is out; nothing sent before a successful auth runs. Keeps the verified token's claims.
  * Event-loop confined; its ports make it testable without a socket.
@@ -22,6 +24,12 @@ import java.util.function.Consumer;
 final class Handshake {
 
   static final long AUTH_TIMEOUT_MS = 10_000;
+  /**
+   * How long the server may take to check a token and load the login state once the auth frame
+   * is in; past it the connection is told the server is unavailable (and reconnects with
+   * backoff), not that its token is bad.
+   */
+  static final long LOGIN_TIMEOUT_MS = 30_000;
   static final int MAX_EARLY_FRAMES = 64;
   /** The one answer to a bad, expired or signed-out token (the session's row exists only for an existing user). */
   static final String REJECTED = "a valid token of a signed-in session is required";
@@ -43,6 +51,13 @@ final class Handshake {
     /** Writes an UNAUTHENTICATED error for {@code id} and closes with 4401. */
     void reject(String id, String message);
 
+    /**
+     * The token could not be checked or the login not loaded (the database failed or was too
+     * slow): write an UNAVAILABLE error for {@code id} and close as a server error, so the client
+     * retries rather than signing out.
+     */
+    void unavailable(String id, String message);
+
     /** Too many frames before auth completed: close with 4429. */
     void flooded();
 
@@ -63,7 +78,7 @@ final class Handshake {
   /** Starts the auth timeout. */
   void start() {
     port.schedule(AUTH_TIMEOUT_MS, () -> {
-      if (state == State.AWAITING_AUTH || state == State.LOGGING_IN) {
+      if (state == State.AWAITING_AUTH) {
         state = State.CLOSED;
         port.reject(null, "no auth within " + AUTH_TIMEOUT_MS / 1000 + " s");
       }
@@ -130,6 +145,12 @@ final class Handshake {
     }
     state = State.LOGGING_IN;
     early = new ArrayList<>();
+    port.schedule(LOGIN_TIMEOUT_MS, () -> {
+      if (state == State.LOGGING_IN) {
+        state = State.CLOSED;
+        port.unavailable(first.id(), "the server could not complete the sign-in in time; reconnect");
+      }
+    });
     port.verify(first.token())
         .compose(verified -> {
           if (state != State.LOGGING_IN) {
@@ -147,7 +168,12 @@ final class Handshake {
             queued.forEach(run);
           });
         }, failure -> {
-          fail(first.id(), REJECTED);
+          if (failure instanceof ChatException refused && refused.code() == ErrorCode.UNAUTHENTICATED) {
+            fail(first.id(), REJECTED);
+          } else if (state == State.LOGGING_IN) {
+            state = State.CLOSED;
+            port.unavailable(first.id(), "the token could not be checked now; reconnect");
+          }
           return Future.succeededFuture();
         });
   }

@@ -343,6 +343,12 @@ final class Session implements OpenConnection, ClientLink {
     }
 
     @Override
+    public void unavailable(String id, String message) {
+      connection.write(new Events.Error(id, new ChatException(ErrorCode.UNAVAILABLE, message)));
+      connection.close(CloseCode.INTERNAL_ERROR, "sign-in unavailable");
+    }
+
+    @Override
     public void flooded() {
       connection.close(CloseCode.ABUSE, "too many frames before auth completed");
     }

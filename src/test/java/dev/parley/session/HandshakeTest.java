@@ -24,6 +24,8 @@ class HandshakeTest {
   private final List<String> rejected = new ArrayList<>();
   private final List<String> ran = new ArrayList<>();
   private final List<Runnable> timers = new ArrayList<>();
+  private final List<Long> delays = new ArrayList<>();
+  private final List<String> unavailable = new ArrayList<>();
   private Promise<TokenService.Claims> verification;
   private Promise<Void> opening;
   private ClientCommand.Auth opened;
@@ -52,13 +54,18 @@ class HandshakeTest {
       }
 
       @Override
+      public void unavailable(String id, String message) {
+        unavailable.add(id + ": " + message);
+      }
+
+      @Override
       public void flooded() {
         flooded = true;
       }
 
       @Override
       public void schedule(long delayMs, Runnable action) {
-        assertEquals(Handshake.AUTH_TIMEOUT_MS, delayMs);
+        delays.add(delayMs);
         timers.add(action);
       }
     });
@@ -145,12 +152,54 @@ class HandshakeTest {
 
     rejected.clear();
     timers.clear();
+    delays.clear();
     setUp();
     frame(AUTH);
     verification.complete(claims(5));
     opening.complete();
     timers.get(0).run();
     assertEquals(List.of(), rejected);
+  }
+
+  @Test
+  @DisplayName("an auth frame in time is not timed out while the server checks it; a login the server cannot finish is unavailable, not a bad token")
+  void slowLoginIsTheServers() {
+    assertEquals(List.of(Handshake.AUTH_TIMEOUT_MS), delays);
+    frame(AUTH);
+    assertEquals(List.of(Handshake.AUTH_TIMEOUT_MS, Handshake.LOGIN_TIMEOUT_MS), delays);
+    timers.get(0).run();
+    assertEquals(List.of(), rejected);
+    assertEquals(Handshake.State.LOGGING_IN, handshake.state());
+    timers.get(1).run();
+    assertEquals(List.of("1: the server could not complete the sign-in in time; reconnect"), unavailable);
+    assertEquals(Handshake.State.CLOSED, handshake.state());
+    verification.complete(claims(5));
+    assertNull(opened);
+    assertEquals(List.of(), rejected);
+  }
+
+  @Test
+  @DisplayName("a token check that fails for another reason than the token (the database) is unavailable, and runs nothing")
+  void checkFailureIsUnavailable() {
+    frame(AUTH);
+    frame("{\"type\":\"ping\",\"id\":\"a\"}");
+    verification.fail(new IllegalStateException("connection refused"));
+    assertEquals(List.of("1: the token could not be checked now; reconnect"), unavailable);
+    assertEquals(List.of(), rejected);
+    assertEquals(List.of(), ran);
+    assertEquals(Handshake.State.CLOSED, handshake.state());
+  }
+
+  @Test
+  @DisplayName("once open, the login timer does nothing")
+  void loginTimerAfterOpen() {
+    frame(AUTH);
+    verification.complete(claims(5));
+    opening.complete();
+    timers.forEach(Runnable::run);
+    assertEquals(List.of(), unavailable);
+    assertEquals(List.of(), rejected);
+    assertEquals(Handshake.State.OPEN, handshake.state());
   }
 
   @Test
