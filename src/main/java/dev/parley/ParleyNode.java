@@ -58,13 +58,14 @@ public final class ParleyNode {
   private final String sessionsDeployment;
   private final String storeDeployment;
   private final String pushDeployment;
+  private final String advanceDeployment;
   private final WorkerExecutor pushWorker;
   private final Lifecycle lifecycle;
   private final int metricsPort;
 
   private ParleyNode(Vertx vertx, Pool pool, WorkerExecutor crypto, PresenceTracker presence, NodeLease lease,
                      String nodeId, String sessionsDeployment, String storeDeployment, String pushDeployment,
-                     WorkerExecutor pushWorker, Lifecycle lifecycle, int metricsPort) {
+                     String advanceDeployment, WorkerExecutor pushWorker, Lifecycle lifecycle, int metricsPort) {
     this.vertx = vertx;
     this.pool = pool;
     this.crypto = crypto;
@@ -74,6 +75,7 @@ public final class ParleyNode {
     this.sessionsDeployment = sessionsDeployment;
     this.storeDeployment = storeDeployment;
     this.pushDeployment = pushDeployment;
+    this.advanceDeployment = advanceDeployment;
     this.pushWorker = pushWorker;
     this.lifecycle = lifecycle;
     this.metricsPort = metricsPort;
@@ -140,7 +142,7 @@ public final class ParleyNode {
       var operations = new NodeOperations(lifecycle, metrics,
           new HealthProbes(vertx, lifecycle, pool, clusterHealthy, nodeId,
               () -> hz == null ? 1 : hz.getCluster().getMembers().size(), config.partition().expectedMembers()));
-      String[] store = new String[2];
+      String[] store = new String[3];
       NodeLease[] lease = new NodeLease[1];
       return NodeLease.start(vertx, nodeId, leases, presence, userConnections, config.partition().presenceLease())
           .compose(held -> {
@@ -148,7 +150,10 @@ public final class ParleyNode {
             return vertx.deployVerticle(new AdvanceVerticle(config.db(), pool, busTails, config.partition(),
                 metrics.registry()));
           })
-          .compose(v -> vertx.deployVerticle(new StoreVerticle(pool, config.chat(), metrics)))
+          .compose(advanceId -> {
+            store[2] = advanceId;
+            return vertx.deployVerticle(new StoreVerticle(pool, config.chat(), metrics));
+          })
           .compose(storeId -> {
             store[0] = storeId;
             return vertx.deployVerticle(new PushVerticle(pool, config.push(), metrics, pushWorker,
@@ -168,7 +173,7 @@ public final class ParleyNode {
             lifecycle.ready();
             LOG.info("Parley node {} serving http://{}:{}/", nodeId, config.http().host(), config.http().port());
             return new ParleyNode(vertx, pool, crypto, presence, lease[0], nodeId, sessions, store[0], store[1],
-                pushWorker, lifecycle, port);
+                store[2], pushWorker, lifecycle, port);
           }));
     });
   }
@@ -233,18 +238,19 @@ public final class ParleyNode {
   /**
    * Stops gracefully, in this order: the node turns not ready and refuses new connections and
    * requests (503, so a balancer moves on); connections close with 1001 (clients reconnect
-   * elsewhere); the store commits every send it had queued and replies to each (the session layer
-   * decides what reaches a socket before its 1001, PROTOCOL 3.7); push stops taking work and
-   * finishes the notices in hand (what it leaves waits in PostgreSQL for the other nodes); this node's presence is
-   * dropped (peers see who went offline); then the pool and Vertx close, which leaves the
-   * cluster. Vertx is closed from a plain thread: closing it from one of its own event loops
-   * never completes. The caller bounds the whole (Main: {@code PARLEY_SHUTDOWN_TIMEOUT_S}).
+   * elsewhere); the PostgreSQL signal listener stops; the store commits every send it had queued
+   * and replies to each (the session layer decides what reaches a socket before its 1001,
+   * PROTOCOL 3.7); push stops taking work and finishes the notices in hand (what it leaves waits
+   * in PostgreSQL for the other nodes); this node's presence rows go with its lease (peers see who
+   * went offline); then the pool and Vertx close, which leaves the cluster. Vertx is closed from a
+   * plain thread: closing it from one of its own event loops never completes. The caller bounds
+   * the whole (Main: {@code PARLEY_SHUTDOWN_TIMEOUT_S}).
    */
   public CompletableFuture<Void> close() {
     lifecycle.draining();
     presence.stopping();
     return vertx.undeploy(sessionsDeployment)
-        .transform(v -> vertx.undeploy(storeDeployment))
+        .transform(v -> Future.join(vertx.undeploy(advanceDeployment), vertx.undeploy(storeDeployment)))
         .transform(v -> vertx.undeploy(pushDeployment))
         .transform(v -> lease.stop())
         .transform(v -> presence.release())

@@ -30,11 +30,14 @@ public final class NodeLeases {
    */
   private static final String TAKE_EXPIRED = """
       DELETE FROM node_leases WHERE node_id = $1 AND expires_at < now() RETURNING node_id""";
-  private static final String DELETE = "DELETE FROM node_leases WHERE node_id = $1";
   /** Nodes with presence rows and no lease at all (rows from before leases, or a drop cut short). */
   private static final String ORPHANS = """
       SELECT DISTINCT p.node_id FROM presence p
       WHERE NOT EXISTS (SELECT 1 FROM node_leases l WHERE l.node_id = p.node_id)""";
+  /** The lease goes with the rows, in one statement (one round trip at shutdown). */
+  private static final String RELEASE = """
+      WITH lease AS (DELETE FROM node_leases WHERE node_id = $1)
+      SELECT o_user FROM presence_drop_node($1, $2)""";
   /** Deletes the node's presence rows; returns the users now offline everywhere (V1__schema.sql). */
   private static final String DROP_PRESENCE = "SELECT o_user FROM presence_drop_node($1, $2)";
 
@@ -82,18 +85,19 @@ public final class NodeLeases {
 
   /** The node stops: its presence rows and lease go together; returns the users now offline everywhere. */
   public Future<List<Long>> release(String nodeId, long nowMs) {
-    return pool.withTransaction(tx -> dropPresence(tx, nodeId, nowMs)
-        .compose(offline -> tx.preparedQuery(DELETE).execute(Tuple.of(nodeId)).map(offline)));
+    return pool.preparedQuery(RELEASE).execute(Tuple.of(nodeId, nowMs)).map(NodeLeases::users);
   }
 
   private static Future<List<Long>> dropPresence(SqlConnection tx, String nodeId, long nowMs) {
-    return tx.preparedQuery(DROP_PRESENCE).execute(Tuple.of(nodeId, nowMs)).map(rows -> {
-      List<Long> offline = new ArrayList<>(rows.size());
-      for (Row row : rows) {
-        offline.add(row.getLong("o_user"));
-      }
-      return offline;
-    });
+    return tx.preparedQuery(DROP_PRESENCE).execute(Tuple.of(nodeId, nowMs)).map(NodeLeases::users);
+  }
+
+  private static List<Long> users(io.vertx.sqlclient.RowSet<Row> rows) {
+    List<Long> offline = new ArrayList<>(rows.size());
+    for (Row row : rows) {
+      offline.add(row.getLong("o_user"));
+    }
+    return offline;
   }
 
   private static List<String> nodeIds(io.vertx.sqlclient.RowSet<Row> rows) {
