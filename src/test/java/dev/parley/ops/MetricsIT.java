@@ -53,10 +53,8 @@ class MetricsIT {
       assertEquals(1.0, before1.value("parley_connections"), "bob is connected to node 1");
 
       // A committed but unpublished message leaves bob's stream a gap that storage fills.
-      cluster.database().queryLong(("SELECT o_seq FROM append_messages(ARRAY[%d]::bigint[],"
-          + " ARRAY[%d]::bigint[], ARRAY['silent'], ARRAY['committed, never published'],"
-          + " ARRAY[NULL]::bigint[], ARRAY[NULL]::text[], ARRAY['[]'])")
-          .formatted(conversation, alice.id()));
+      cluster.database().appendUnpublished(conversation, alice.id(), "silent",
+          "committed, never published");
       for (int i = 0; i < messages; i++) {
         assertEquals("ack", aliceDevice.sendMessage(conversation, "m" + i, "hello " + i).get("type").asText());
       }

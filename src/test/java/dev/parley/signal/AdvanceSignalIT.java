@@ -39,9 +39,8 @@ class AdvanceSignalIT {
       assertEquals("ack", aliceDevice.sendMessage(conversation, "m1", "published").get("type").asText());
       bobDevice.await(f -> "published".equals(f.path("text").asText()));
       // As if another node committed it and its publish was lost (a partition): only NOTIFY tells.
-      long seq = cluster.database().queryLong(("SELECT o_seq FROM append_messages(ARRAY[%d]::bigint[],"
-          + " ARRAY[%d]::bigint[], ARRAY['silent'], ARRAY['committed, never published'])")
-          .formatted(conversation, alice.id()));
+      long seq = cluster.database().appendUnpublished(conversation, alice.id(), "silent",
+          "committed, never published");
       for (ChatClient device : java.util.List.of(aliceDevice, bobDevice)) {
         JsonNode message = device.await(f -> "message".equals(f.path("type").asText()) && f.path("seq").asLong() == seq,
             Duration.ofSeconds(10));

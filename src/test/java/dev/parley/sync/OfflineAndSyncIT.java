@@ -177,10 +177,8 @@ class OfflineAndSyncIT {
     try (ChatClient aliceDevice = ChatClient.login(cluster.port(0), alice, "a");
          ChatClient bobDevice = ChatClient.login(cluster.port(1), bob, "b")) {
       // Committed exactly as a node would, but never published: bob's connection sees a gap.
-      long silentSeq = cluster.database().queryLong(("SELECT o_seq FROM append_messages(ARRAY[%d]::bigint[],"
-          + " ARRAY[%d]::bigint[], ARRAY['silent'], ARRAY['committed, never published'],"
-          + " ARRAY[NULL]::bigint[], ARRAY[NULL]::text[], ARRAY['[]'])")
-          .formatted(conversation, alice.id()));
+      long silentSeq = cluster.database().appendUnpublished(conversation, alice.id(), "silent",
+          "committed, never published");
       assertEquals(1, silentSeq);
       aliceDevice.sendMessage(conversation, "loud", "published as usual");
       List<JsonNode> messages = bobDevice.awaitCount(event("message", conversation), 2);

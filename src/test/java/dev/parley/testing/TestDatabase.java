@@ -74,6 +74,17 @@ public final class TestDatabase implements AutoCloseable {
     }
   }
 
+  /**
+   * Appends a text message exactly as a node's store does ({@code append_messages}, one row)
+   * but publishes nothing: what a node that committed and then lost its publish (a crash, a
+   * partition) leaves behind. Returns the message's seq.
+   */
+  public long appendUnpublished(long conversationId, long senderId, String clientMsgId, String text) {
+    return queryLong(("SELECT o_seq FROM append_messages(ARRAY[%d]::bigint[], ARRAY[%d]::bigint[], ARRAY['%s'],"
+        + " ARRAY['%s'], ARRAY[NULL]::bigint[], ARRAY[NULL]::text[], ARRAY['[]'])")
+        .formatted(conversationId, senderId, clientMsgId.replace("'", "''"), text.replace("'", "''")));
+  }
+
   @Override
   public void close() {
     if (!dropOnClose) {
