@@ -49,13 +49,15 @@ export function createChatShell(session) {
     ]),
     h('div', { class: 'sidebar-toolbar' }, [
       h('h1', { class: 'sidebar-title', text: 'Chats' }),
-      connection.element,
-      h('button', {
-        class: 'icon-button',
-        testid: 'message-search-button',
-        attrs: { type: 'button', 'aria-label': 'Search messages', title: 'Search messages' },
-        on: { click: () => showSearch(true) },
-      }, [icon('search')]),
+      h('div', { class: 'sidebar-toolbar-end' }, [
+        connection.element,
+        h('button', {
+          class: 'icon-button',
+          testid: 'message-search-button',
+          attrs: { type: 'button', 'aria-label': 'Search messages', title: 'Search messages' },
+          on: { click: () => showSearch(true) },
+        }, [icon('search')]),
+      ]),
     ]),
     h('div', { class: 'sidebar-actions' }, [
       h('button', {
