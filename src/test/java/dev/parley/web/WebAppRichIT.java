@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Request;
 import com.microsoft.playwright.options.ColorScheme;
 import com.microsoft.playwright.options.FilePayload;
@@ -240,8 +241,7 @@ class WebAppRichIT extends WebAppHarness {
     Locator received = bobTab.message("The view from the hut");
     Locator image = received.getByTestId("attachment-image");
     assertThat(image).hasCount(1);
-    image.evaluate("img => new Promise((resolve, reject) => img.complete && img.naturalWidth > 0 ? resolve() : "
-        + "(img.addEventListener('load', resolve), img.addEventListener('error', reject)))");
+    awaitLoaded(image);
     Object width = image.evaluate("img => img.naturalWidth");
     assertTrue(((Number) width).intValue() > 0 && ((Number) width).intValue() <= 320, "a thumbnail at most 320 px wide: " + width);
     assertTrue(image.getAttribute("src").startsWith("blob:"), "an object URL");
@@ -250,8 +250,7 @@ class WebAppRichIT extends WebAppHarness {
 
     received.getByTestId("attachment-open").click();
     Locator full = bobTab.page().getByTestId("lightbox-image");
-    full.evaluate("img => new Promise((resolve, reject) => img.complete && img.naturalWidth > 0 ? resolve() : "
-        + "(img.addEventListener('load', resolve), img.addEventListener('error', reject)))");
+    awaitLoaded(full);
     assertEquals(800, ((Number) full.evaluate("img => img.naturalWidth")).intValue(), "full size");
     bobTab.page().keyboard().press("Escape");
     assertThat(full).hasCount(0);
@@ -353,8 +352,7 @@ class WebAppRichIT extends WebAppHarness {
     light.page().getByTestId("composer").fill("The ridge at sunrise");
     light.page().getByTestId("send-button").click();
     Locator image = light.message("The ridge at sunrise").getByTestId("attachment-image");
-    image.evaluate("img => new Promise((resolve, reject) => img.complete && img.naturalWidth > 0 ? resolve() : "
-        + "(img.addEventListener('load', resolve), img.addEventListener('error', reject)))");
+    awaitLoaded(image);
     picture(light, dir.resolve("rich-image.png"));
 
     light.page().getByTestId("message-search-button").click();
@@ -400,6 +398,12 @@ class WebAppRichIT extends WebAppHarness {
 
   private static void read(ChatClient client, long conversationId, long seq) {
     assertEquals("ack", client.request(command("read").put("conversationId", conversationId).put("seq", seq)).path("type").asText());
+  }
+
+  /** Waits (bounded) until the image has loaded. */
+  private static void awaitLoaded(Locator image) {
+    image.page().waitForFunction("img => img.complete && img.naturalWidth > 0", image.elementHandle(),
+        new Page.WaitForFunctionOptions().setTimeout(UI_TIMEOUT_MS));
   }
 
   /** The tab's session token, as the app keeps it. */
