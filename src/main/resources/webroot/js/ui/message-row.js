@@ -15,6 +15,7 @@ import { renderMessageEditor } from './message-editor.js';
 import { renderReactionBar } from './reaction-bar.js';
 import { renderReplyQuote } from './reply-quote.js';
 import { richText } from './rich-text.js';
+import { onLongPress } from './long-press.js';
 
 /** data-status: pending | sent | failed | recalled | revoked. */
 export function displayStatus(message) {
@@ -64,6 +65,13 @@ export function renderMessageRow(row, handlers) {
     ...content,
     row.editing ? null : meta(m, row.own, withdrawn, deliveryOf(row)),
   ]);
+  // Touch: a long press on the bubble opens the reaction picker; a tap shows the row's tools.
+  if (row.canReply && !row.editing) {
+    onLongPress(bubble, () => handlers.onReactMenu(m, bubble));
+    bubble.addEventListener('click', (event) => {
+      if (event.pointerType && event.pointerType !== 'mouse') bubble.closest('.message')?.classList.toggle('is-touched');
+    });
+  }
   const body = h('div', { class: 'message-body' }, [
     row.showSender ? h('div', { class: 'message-sender', testid: 'message-sender', text: row.senderName, attrs: { dir: 'auto' } }) : null,
     h('div', { class: 'bubble-line' }, [bubble, row.editing ? null : tools(row, handlers)]),

@@ -4,8 +4,8 @@
  * or a long press (touch has no hover); the long press does not toggle.
  */
 import { h } from '../core/dom.js';
+import { onLongPress } from './long-press.js';
 
-const LONG_PRESS_MS = 450;
 export const QUICK_EMOJI = ['👍', '❤️', '😂', '😮', '😢', '🎉', '🙏', '👀'];
 
 let popover = null;
@@ -18,46 +18,26 @@ export function renderReactionBar(reactions, { onToggle }) {
 
 function chip(reaction, onToggle) {
   const who = peopleText(reaction);
-  let pressTimer = 0;
-  let longPressed = false;
   const button = h('button', {
     class: ['reaction-chip', reaction.mine && 'is-mine'],
     testid: 'reaction',
     data: { emoji: reaction.emoji },
     attrs: { type: 'button', 'aria-pressed': String(reaction.mine), 'aria-label': `${who}. ${reaction.mine ? 'Remove your reaction' : 'React with'} ${reaction.emoji}` },
     on: {
-      click: (event) => {
-        if (longPressed) {
-          longPressed = false;
-          event.preventDefault();
-          return;
-        }
-        onToggle(reaction.emoji, !reaction.mine);
-      },
+      click: () => onToggle(reaction.emoji, !reaction.mine),
       pointerenter: (event) => {
         if (event.pointerType === 'mouse') showPeople(button, who);
       },
       pointerleave: hidePeople,
       focus: () => showPeople(button, who),
       blur: hidePeople,
-      pointerdown: (event) => {
-        if (event.pointerType === 'mouse') return;
-        longPressed = false;
-        pressTimer = setTimeout(() => {
-          longPressed = true;
-          showPeople(button, who);
-        }, LONG_PRESS_MS);
-      },
-      pointerup: () => clearTimeout(pressTimer),
-      pointercancel: () => clearTimeout(pressTimer),
-      contextmenu: (event) => {
-        if (longPressed) event.preventDefault();
-      },
     },
   }, [
     h('span', { class: 'reaction-emoji', text: reaction.emoji, attrs: { 'aria-hidden': 'true' } }),
     h('span', { class: 'reaction-count', testid: 'reaction-count', text: String(reaction.count), attrs: { 'aria-hidden': 'true' } }),
   ]);
+  // Touch has no hover: a long press shows who reacted (and does not toggle).
+  onLongPress(button, () => showPeople(button, who));
   return button;
 }
 
