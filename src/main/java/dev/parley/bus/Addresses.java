@@ -11,6 +11,12 @@ public final class Addresses {
   /** Local: {@link WithdrawMessage} (recall or revoke) to this node's store. */
   public static final String STORE_WITHDRAW = "parley.store.withdraw";
 
+  /** Local: {@link EditMessage} to this node's store. */
+  public static final String STORE_EDIT = "parley.store.edit";
+
+  /** Local: {@link ReactToMessage} to this node's store. */
+  public static final String STORE_REACT = "parley.store.react";
+
   /** Cluster-wide publish: {@link DeliveryBatch}es of events for users' connections on any node. */
   public static final String DELIVER = "parley.deliver";
 

@@ -15,6 +15,9 @@ public final class Codecs {
         MessageAppended.class, local(bus, MessageAppended.class),
         WithdrawMessage.class, local(bus, WithdrawMessage.class),
         MessageWithdrawn.class, local(bus, MessageWithdrawn.class),
+        EditMessage.class, local(bus, EditMessage.class),
+        ReactToMessage.class, local(bus, ReactToMessage.class),
+        MessageChanged.class, local(bus, MessageChanged.class),
         SignedOut.class, json(bus, SignedOut.class));
     bus.registerCodec(new DeliveryBatchCodec());
     bus.codecSelector(body -> body == null ? null : byType.get(body.getClass()));

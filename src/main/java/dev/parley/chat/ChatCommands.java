@@ -12,6 +12,12 @@ public record ChatCommands(MessageCommands messages, ReadCommands reads, SyncCom
 
   /** Runs a command other than send; the future completes when its reply is written. */
   public Future<?> run(ClientLink link, ClientCommand command) {
+    if (command instanceof ClientCommand.Edit edit) {
+      return messages.edit(link, edit);
+    }
+    if (command instanceof ClientCommand.React react) {
+      return messages.react(link, react);
+    }
     if (command instanceof ClientCommand.Recall recall) {
       return messages.recall(link, recall);
     }

@@ -17,8 +17,8 @@ import java.util.List;
  * @param lastSeq     seq of the newest event
  * @param lastReadSeq this user's read marker
  * @param unread      messages from others after the marker, not withdrawn
- * @param mentions    unread messages that mention this user (0 until messages carry mentions)
- * @param muted       whether this user muted the conversation (false until mute exists)
+ * @param mentions    unread messages whose mentions hold this user
+ * @param muted       whether this user muted the conversation
  * @param lastMessage the newest message as history shows it, or null
  * @param hasMore     only in sync acks: more events wait beyond this round
  */

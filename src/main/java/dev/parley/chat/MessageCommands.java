@@ -3,10 +3,14 @@ package dev.parley.chat;
 import dev.parley.bus.Addresses;
 import dev.parley.bus.AppendMessage;
 import dev.parley.bus.Delivery;
+import dev.parley.bus.EditMessage;
 import dev.parley.bus.Fanout;
 import dev.parley.bus.MessageAppended;
+import dev.parley.bus.MessageChanged;
 import dev.parley.bus.MessageWithdrawn;
+import dev.parley.bus.ReactToMessage;
 import dev.parley.bus.WithdrawMessage;
+import dev.parley.protocol.Attachment;
 import dev.parley.protocol.ChatException;
 import dev.parley.protocol.ClientCommand;
 import dev.parley.protocol.Events;
@@ -18,7 +22,10 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import java.util.List;
 
-/** {@code send}, {@code recall}, {@code revoke} and {@code typing} (PROTOCOL 3.2). Stateless; one per event loop. */
+/**
+ * {@code send}, {@code edit}, {@code react}, {@code recall}, {@code revoke} and {@code typing}
+ * (PROTOCOL 3.2). Stateless; one per event loop.
+ */
 public final class MessageCommands {
 
   private static final DeliveryOptions STORE_REQUEST = new DeliveryOptions().setLocalOnly(true).setSendTimeout(30_000);
@@ -35,22 +42,27 @@ public final class MessageCommands {
   private final DirectConversations directs;
   private final ConversationStore conversations;
   private final Fanout fanout;
+  private final AttachmentClaims attachments;
 
-  public MessageCommands(EventBus bus, DirectConversations directs, ConversationStore conversations, Fanout fanout) {
+  public MessageCommands(EventBus bus, DirectConversations directs, ConversationStore conversations, Fanout fanout,
+                         AttachmentClaims attachments) {
     this.bus = bus;
     this.directs = directs;
     this.conversations = conversations;
     this.fanout = fanout;
+    this.attachments = attachments;
   }
 
   public Sending send(ClientLink link, ClientCommand.Send send) {
-    Future<Long> conversation = send.conversationId() != null
+    // Claimed before the conversation is resolved, so that the queueing below keeps send order.
+    Future<List<Attachment>> claimed = attachments.claim(link.userId(), send.clientMsgId(), send.attachments());
+    Future<AppendMessage> command = claimed.compose(files -> (send.conversationId() != null
         ? Future.succeededFuture(send.conversationId())
-        : directs.resolve(link.userId(), send.to());
-    Future<MessageAppended> committed = conversation.compose(conversationId -> bus.<MessageAppended>request(
-            Addresses.STORE_APPEND,
-            new AppendMessage(conversationId, link.userId(), send.clientMsgId(), send.text(), link.connectionId()),
-            STORE_REQUEST)
+        : directs.resolve(link.userId(), send.to()))
+        .map(conversationId -> new AppendMessage(conversationId, link.userId(), send.clientMsgId(), send.text(),
+            link.connectionId(), send.replyTo(), files)));
+    Future<MessageAppended> committed = command.compose(append -> bus.<MessageAppended>request(
+            Addresses.STORE_APPEND, append, STORE_REQUEST)
         .map(reply -> reply.body()));
     Future<Void> acked = committed.compose(appended -> {
       var ack = new ServerFrame.SendAck(send.id(), appended.conversationId(), appended.messageId(), appended.seq(),
@@ -61,7 +73,34 @@ public final class MessageCommands {
       }
       return link.replyInOrder(appended.conversationId(), appended.seq(), ack);
     });
-    return new Sending(conversation, acked);
+    return new Sending(command, acked);
+  }
+
+  public Future<?> edit(ClientLink link, ClientCommand.Edit edit) {
+    return change(link, edit.id(), Addresses.STORE_EDIT,
+        new EditMessage(edit.messageId(), link.userId(), edit.text(), link.connectionId()));
+  }
+
+  public Future<?> react(ClientLink link, ClientCommand.React react) {
+    return change(link, react.id(), Addresses.STORE_REACT,
+        new ReactToMessage(react.messageId(), link.userId(), react.emoji(), react.add(), link.connectionId()));
+  }
+
+  /**
+   * An appended edit or reaction is acked in its place in the conversation's order, as a recall
+   * is; one that changed nothing is acked at once (its seq is one the connection may hold already,
+   * or an event of someone else's still on its way).
+   */
+  private Future<?> change(ClientLink link, String id, String address, Object command) {
+    return bus.<MessageChanged>request(address, command, STORE_REQUEST).compose(reply -> {
+      MessageChanged changed = reply.body();
+      var ack = new ServerFrame.LogAck(id, changed.conversationId(), changed.seq());
+      if (!changed.appended()) {
+        link.reply(ack);
+        return Future.succeededFuture();
+      }
+      return link.replyInOrder(changed.conversationId(), changed.seq(), ack);
+    });
   }
 
   public Future<?> recall(ClientLink link, ClientCommand.Recall recall) {

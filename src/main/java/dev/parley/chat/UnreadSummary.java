@@ -15,8 +15,8 @@ public record UnreadSummary(long total, List<Entry> conversations) {
    * @param unread         unread there
    * @param lastSeq        its newest seq
    * @param lastReadSeq    the user's marker there
-   * @param mentions       unread messages that mention the user (0 until messages carry mentions)
-   * @param muted          whether the user muted it (false until mute exists)
+   * @param mentions       unread messages whose mentions hold the user
+   * @param muted          whether the user muted it
    */
   public record Entry(long conversationId, long unread, long lastSeq, long lastReadSeq, long mentions, boolean muted) {
 

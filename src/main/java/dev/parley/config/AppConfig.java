@@ -109,10 +109,12 @@ public record AppConfig(HttpConfig http, DbConfig db, AuthConfig auth, ClusterCo
    * @param userSendBurst         per-user burst, shared likewise (default 120)
    * @param maxConnectionsPerUser open WebSocket connections per user on one node (default 20); one more is
    *                              closed with 4429 at auth
+   * @param editWindow            how long after {@code ts} a sender may edit their message (default 3600 s),
+   *                              checked on the database clock like the recall window
    */
   public record ChatConfig(Duration recallWindow, int ratePerSecond, int rateBurst, int syncPageSize, int appendBatchSize,
                            int groupsPerHour, int summaryMembers, int userSendsPerSecond, int userSendBurst,
-                           int maxConnectionsPerUser) {}
+                           int maxConnectionsPerUser, Duration editWindow) {}
 
   /**
    * @param metricsHost     interface of the management server ({@code GET /metrics}); loopback by default

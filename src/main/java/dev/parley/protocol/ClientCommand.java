@@ -1,5 +1,6 @@
 package dev.parley.protocol;
 
+import java.util.List;
 import java.util.Map;
 
 /** A command frame from a client (PROTOCOL 3.1, 3.2), parsed and type-checked. */
@@ -31,9 +32,22 @@ public sealed interface ClientCommand {
    * @param conversationId target conversation, or null when {@code to} is given
    * @param to             a user id: the direct conversation with them, created if needed
    * @param clientMsgId    the client's idempotency key for this message
-   * @param text           the message text, exactly as typed
+   * @param text           the message text, exactly as typed (may be empty with attachments)
+   * @param replyTo        the messageId (of the same conversation) it replies to, or null
+   * @param attachments    upload ids to attach (at most {@link CommandParser#MAX_ATTACHMENTS}), possibly empty
    */
-  record Send(String id, Long conversationId, Long to, String clientMsgId, String text) implements ClientCommand {
+  record Send(String id, Long conversationId, Long to, String clientMsgId, String text, Long replyTo,
+              List<String> attachments) implements ClientCommand {
+
+    public Send {
+      attachments = List.copyOf(attachments);
+    }
+
+    /** A plain send: no reply, no attachment. */
+    public Send(String id, Long conversationId, Long to, String clientMsgId, String text) {
+      this(id, conversationId, to, clientMsgId, text, null, List.of());
+    }
+
     @Override
     public boolean pipelined() {
       return true;
@@ -48,6 +62,19 @@ public sealed interface ClientCommand {
    * @param reason    optional text shown in the placeholder
    */
   record Revoke(String id, long messageId, String reason) implements ClientCommand {}
+
+  /**
+   * @param messageId the caller's own message to edit
+   * @param text      the new text, validated as a message's
+   */
+  record Edit(String id, long messageId, String text) implements ClientCommand {}
+
+  /**
+   * @param messageId the message to react to
+   * @param emoji     a validated emoji
+   * @param add       true to add it, false to remove it
+   */
+  record React(String id, long messageId, String emoji, boolean add) implements ClientCommand {}
 
   /** @param seq the highest seq the user has seen; clamped to the conversation's lastSeq */
   record Read(String id, long conversationId, long seq) implements ClientCommand {}

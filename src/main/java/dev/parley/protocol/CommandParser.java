@@ -1,9 +1,13 @@
 package dev.parley.protocol;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.parley.rich.Emoji;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Turns one text frame into a {@link ClientCommand}. Field types are strict (a number where a
@@ -14,6 +18,10 @@ public final class CommandParser {
   public static final int MAX_HISTORY_LIMIT = 200;
   public static final int DEFAULT_HISTORY_LIMIT = 50;
   public static final int MAX_REASON_CODE_POINTS = 256;
+  /** PROTOCOL 2.2: a send names at most 10 uploads. */
+  public static final int MAX_ATTACHMENTS = 10;
+  /** An upload id is opaque, but bounded: longer is not one of ours. */
+  static final int MAX_ATTACHMENT_ID_LENGTH = 128;
 
   private CommandParser() {}
 
@@ -40,6 +48,9 @@ public final class CommandParser {
       case "auth" -> new ClientCommand.Auth(id, requiredString(frame, "token"), requiredString(frame, "deviceId"),
           optionalSince(frame.get("since")));
       case "send" -> parseSend(id, frame);
+      case "edit" -> new ClientCommand.Edit(id, requiredId(frame, "messageId"), text(frame, true));
+      case "react" -> new ClientCommand.React(id, requiredId(frame, "messageId"),
+          Emoji.check(requiredString(frame, "emoji")), requiredBoolean(frame, "add"));
       case "recall" -> new ClientCommand.Recall(id, requiredId(frame, "messageId"));
       case "revoke" -> new ClientCommand.Revoke(id, requiredId(frame, "messageId"), optionalReason(frame));
       case "read" -> new ClientCommand.Read(id, requiredId(frame, "conversationId"), requiredId(frame, "seq"));
@@ -68,13 +79,44 @@ public final class CommandParser {
     if (!Validation.isClientToken(clientMsgId)) {
       throw ChatException.badRequest("clientMsgId must be 1-64 characters of [a-zA-Z0-9_-]");
     }
+    Long replyTo = optionalId(frame, "replyTo");
+    List<String> attachments = attachments(frame.get("attachments"));
+    return new ClientCommand.Send(id, conversationId, to, clientMsgId, text(frame, attachments.isEmpty()), replyTo,
+        attachments);
+  }
+
+  /** The {@code text} field as a message's text; with attachments it may be absent or empty (then ""). */
+  private static String text(JsonNode frame, boolean required) {
     JsonNode text = frame.get("text");
     if (text != null && !text.isNull() && !text.isTextual()) {
       throw ChatException.badRequest("text must be a string");
     }
     String value = text == null || text.isNull() ? null : text.asText();
+    if (!required && (value == null || value.isEmpty())) {
+      return "";
+    }
     Validation.checkText(value);
-    return new ClientCommand.Send(id, conversationId, to, clientMsgId, value);
+    return value;
+  }
+
+  /** {@code attachments}: absent, or a list of at most {@link #MAX_ATTACHMENTS} distinct upload id strings. */
+  private static List<String> attachments(JsonNode node) {
+    if (node == null || node.isNull()) {
+      return List.of();
+    }
+    if (!node.isArray() || node.size() > MAX_ATTACHMENTS) {
+      throw ChatException.badRequest("attachments must be a list of at most " + MAX_ATTACHMENTS + " upload ids");
+    }
+    Set<String> ids = new LinkedHashSet<>();
+    for (JsonNode item : node) {
+      if (!item.isTextual() || item.asText().isEmpty() || item.asText().length() > MAX_ATTACHMENT_ID_LENGTH) {
+        throw ChatException.badRequest("attachments must be upload id strings");
+      }
+      if (!ids.add(item.asText())) {
+        throw ChatException.badRequest("attachments names an upload twice");
+      }
+    }
+    return List.copyOf(ids);
   }
 
   private static ClientCommand parseHistory(String id, JsonNode frame) {

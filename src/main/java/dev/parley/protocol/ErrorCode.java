@@ -16,6 +16,8 @@ public enum ErrorCode {
   RATE_LIMITED(429, 6),
   /** A recall after the recall window closed. */
   RECALL_WINDOW_EXPIRED(403, 7),
+  /** An edit after the edit window closed. */
+  EDIT_WINDOW_EXPIRED(403, 11),
   /** A username already taken, in any case. */
   CONFLICT(409, 8),
   /** The node is busy (its password-hashing queue is full); retry after {@code Retry-After}. */

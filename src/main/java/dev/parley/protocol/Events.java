@@ -2,6 +2,7 @@ package dev.parley.protocol;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import java.util.List;
 
 /**
  * Server-to-client event frames of PROTOCOL 3.3 (and the error reply). Each record is the frame itself: its first
@@ -12,24 +13,85 @@ public final class Events {
   private Events() {}
 
   /**
-   * A message as live delivery, sync and history show it; also an HTTP history item.
+   * A message as live delivery, sync and history show it; also an HTTP history item. Live, it
+   * carries its values at commit; from sync and history the current ones (PROTOCOL 1).
    *
    * @param type           always "message"
    * @param conversationId the conversation's id
    * @param seq            its place in the conversation's log
-   * @param messageId      cluster-wide unique id, the handle for recall and revoke
+   * @param messageId      cluster-wide unique id, the handle for recall, revoke, edit and react
    * @param senderId       who sent it
    * @param clientMsgId    the sender's idempotency key
-   * @param text           the text as sent; null once withdrawn
+   * @param text           the current text (the latest edit's); null once withdrawn
    * @param ts             server epoch millis at commit
    * @param status         normal, recalled or revoked
+   * @param replyTo        the messageId (same conversation) it replies to, or null
+   * @param editedAt       epoch millis of the latest edit, or null
+   * @param mentions       userIds of the members it names as {@code @username}, in order of first mention
+   * @param reactions      the emoji on it and who holds each, in order of each emoji's first use
+   * @param attachments    its files (PROTOCOL 2.2); empty once withdrawn
    */
   @JsonInclude(JsonInclude.Include.ALWAYS)
   public record Message(String type, long conversationId, long seq, long messageId, long senderId,
-                        String clientMsgId, String text, long ts, String status) implements LogEvent {
+                        String clientMsgId, String text, long ts, String status, Long replyTo, Long editedAt,
+                        List<Long> mentions, List<EmojiReactions> reactions, List<Attachment> attachments)
+      implements LogEvent {
+    public Message(long conversationId, long seq, long messageId, long senderId, String clientMsgId, String text,
+                   long ts, String status, Long replyTo, Long editedAt, List<Long> mentions, List<EmojiReactions> reactions,
+                   List<Attachment> attachments) {
+      this("message", conversationId, seq, messageId, senderId, clientMsgId, text, ts, status, replyTo, editedAt,
+          mentions, reactions, attachments);
+    }
+
+    /** A plain message: no reply, edit, mention, reaction or attachment. */
     public Message(long conversationId, long seq, long messageId, long senderId, String clientMsgId,
                    String text, long ts, String status) {
-      this("message", conversationId, seq, messageId, senderId, clientMsgId, text, ts, status);
+      this(conversationId, seq, messageId, senderId, clientMsgId, text, ts, status, null, null, List.of(), List.of(),
+          List.of());
+    }
+  }
+
+  /**
+   * The log entry of an edit (PROTOCOL 3.3). The message's own row holds the current text; this
+   * one keeps what the edit said, until the message is withdrawn (then {@code text} is null).
+   *
+   * @param type           always "edit"
+   * @param conversationId the conversation's id
+   * @param seq            this event's own place in the log
+   * @param messageId      the message edited
+   * @param targetSeq      that message's seq
+   * @param by             who edited it (its sender)
+   * @param text           the new text; null once the message is withdrawn
+   * @param editedAt       when, epoch millis (the same as {@code ts})
+   * @param ts             server epoch millis at commit
+   */
+  @JsonInclude(JsonInclude.Include.ALWAYS)
+  public record Edit(String type, long conversationId, long seq, long messageId, long targetSeq, long by, String text,
+                     long editedAt, long ts) implements LogEvent {
+    public Edit(long conversationId, long seq, long messageId, long targetSeq, long by, String text, long ts) {
+      this("edit", conversationId, seq, messageId, targetSeq, by, text, ts, ts);
+    }
+  }
+
+  /**
+   * The log entry of a reaction added to or removed from a message (PROTOCOL 3.3).
+   *
+   * @param type           always "reaction"
+   * @param conversationId the conversation's id
+   * @param seq            this event's own place in the log
+   * @param messageId      the message reacted to
+   * @param targetSeq      that message's seq
+   * @param userId         who reacted
+   * @param emoji          the emoji
+   * @param add            true when added, false when removed
+   * @param ts             server epoch millis at commit
+   */
+  @JsonInclude(JsonInclude.Include.ALWAYS)
+  public record Reaction(String type, long conversationId, long seq, long messageId, long targetSeq, long userId,
+                         String emoji, boolean add, long ts) implements LogEvent {
+    public Reaction(long conversationId, long seq, long messageId, long targetSeq, long userId, String emoji,
+                    boolean add, long ts) {
+      this("reaction", conversationId, seq, messageId, targetSeq, userId, emoji, add, ts);
     }
   }
 

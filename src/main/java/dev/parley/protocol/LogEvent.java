@@ -6,8 +6,8 @@ package dev.parley.protocol;
  * stored kind is one more record in {@link Events} added to this list; every {@code switch} over
  * it then fails to compile until it handles the new kind.
  */
-public sealed interface LogEvent extends ServerFrame.Event permits Events.Message, Events.Recall, MemberEvent,
-    TitleEvent {
+public sealed interface LogEvent extends ServerFrame.Event permits Events.Message, Events.Recall, Events.Edit,
+    Events.Reaction, MemberEvent, TitleEvent {
 
   /** The conversation whose log holds it. */
   long conversationId();

@@ -34,11 +34,13 @@ public sealed interface ServerFrame permits ServerFrame.Ack, ServerFrame.Event, 
    * @param node           the node serving this connection
    * @param recallWindowMs how long after {@code ts} a recall can succeed (an extension)
    * @param unread         the login-time unread notice
+   * @param editWindowMs   how long after {@code ts} an edit can succeed (an extension)
    */
   record AuthAck(String type, String id, long userId, String deviceId, String node, long recallWindowMs,
-                 UnreadSummary unread) implements Ack {
-    public AuthAck(String id, long userId, String deviceId, String node, long recallWindowMs, UnreadSummary unread) {
-      this("ack", id, userId, deviceId, node, recallWindowMs, unread);
+                 UnreadSummary unread, long editWindowMs) implements Ack {
+    public AuthAck(String id, long userId, String deviceId, String node, long recallWindowMs, UnreadSummary unread,
+                   long editWindowMs) {
+      this("ack", id, userId, deviceId, node, recallWindowMs, unread, editWindowMs);
     }
   }
 
@@ -59,7 +61,7 @@ public sealed interface ServerFrame permits ServerFrame.Ack, ServerFrame.Event, 
   }
 
   /**
-   * The reply to a command that appended a stored event other than a message (recall, revoke).
+   * The reply to a command that appended a stored event other than a message (recall, revoke, edit, react).
    *
    * @param type           always "ack"
    * @param id             the command's id

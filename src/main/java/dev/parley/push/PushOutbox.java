@@ -34,15 +34,17 @@ public final class PushOutbox {
       SELECT id, push_seq, last_seq FROM conversations WHERE id = ANY ($1) AND last_seq > push_seq""";
   /**
    * Who is to hear of each new event: for a message, each other member who has not read it, is
-   * away (no active connection anywhere), has not muted the conversation and has a channel; for a
-   * recall, each member push told of something since their last read.
+   * away (no active connection anywhere), has not muted the conversation (or is mentioned) and has a channel; for a
+   * recall, each member push told of something since their last read. A muted member still hears
+   * of a message that mentions them (PROTOCOL 3.5).
    */
   private static final String RECIPIENTS = """
       SELECT e.conversation_id, e.seq, e.kind, e.message_id, e.sender_id, e.target_seq, e.ts, m.user_id
       FROM unnest($1::bigint[], $2::bigint[], $3::bigint[]) AS t (id, after_seq, upto_seq)
       JOIN events e ON e.conversation_id = t.id AND e.seq > t.after_seq AND e.seq <= t.upto_seq
       JOIN members m ON m.conversation_id = e.conversation_id AND m.user_id <> e.sender_id
-      WHERE (e.kind = 'message' AND e.status = 'normal' AND e.seq > m.last_read_seq AND NOT m.muted
+      WHERE (e.kind = 'message' AND e.status = 'normal' AND e.seq > m.last_read_seq
+             AND (NOT m.muted OR m.user_id = ANY (e.mentions))
              AND NOT EXISTS (SELECT 1 FROM presence p WHERE p.user_id = m.user_id AND p.active > 0)
              AND ($4 OR EXISTS (SELECT 1 FROM push_subscriptions s WHERE s.user_id = m.user_id)))
          OR (e.kind = 'recall' AND EXISTS (SELECT 1 FROM push_notices n WHERE n.user_id = m.user_id
@@ -92,10 +94,11 @@ public final class PushOutbox {
                         WHERE o.conversation_id = c.id AND o.user_id <> cl.user_id LIMIT 1) END AS title,
              (SELECT e.text FROM events e WHERE cl.kind = 'message' AND e.kind = 'message'
                 AND e.message_id = cl.message_id AND e.status = 'normal') AS text,
-             CASE WHEN m.user_id IS NULL THEN 0 ELSE unread_count(c.id, cl.user_id, m.last_read_seq) END AS unread,
+             coalesce(u.unread, 0) AS unread, coalesce(u.mentions, 0) AS mentions,
              total_unread(cl.user_id) AS total
       FROM claimed cl JOIN conversations c ON c.id = cl.conversation_id
-      LEFT JOIN members m ON m.conversation_id = cl.conversation_id AND m.user_id = cl.user_id""";
+      LEFT JOIN members m ON m.conversation_id = cl.conversation_id AND m.user_id = cl.user_id
+      LEFT JOIN LATERAL unread_and_mentions(c.id, cl.user_id, m.last_read_seq) u ON m.user_id IS NOT NULL""";
   /** A send finished: nothing pending unless something folded in meanwhile (then it goes at $5). */
   private static final String SENT = """
       UPDATE push_notices SET last_sent_at = $3, lease_until = NULL,
@@ -130,10 +133,11 @@ public final class PushOutbox {
    * @param text           the message's current text (null unless a normal message)
    * @param unread         unread in the conversation
    * @param totalUnread    unread across the user's conversations
+   * @param mentions       unread mentions of the user in the conversation
    */
   public record Claimed(long userId, long conversationId, NoticeState.Kind kind, Long messageId, long seq, Long senderId,
                         long ts, long dueAt, long version, boolean member, String title, String text, long unread,
-                        long totalUnread) {}
+                        long totalUnread, long mentions) {}
 
   private final Pool pool;
   private final CollapseRule rule;
@@ -248,7 +252,7 @@ public final class PushOutbox {
             NoticeState.Kind.of(row.getString("kind")), row.getLong("message_id"), row.getLong("seq"),
             row.getLong("sender_id"), row.getLong("ts"), row.getLong("due_at"), row.getLong("version"),
             row.getBoolean("member"), row.getString("title"), row.getString("text"), row.getLong("unread"),
-            row.getLong("total")));
+            row.getLong("total"), row.getLong("mentions")));
       }
       return claimed;
     });

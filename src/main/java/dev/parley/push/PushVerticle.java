@@ -164,7 +164,7 @@ public final class PushVerticle extends VerticleBase {
     List<Future<?>> sends = new ArrayList<>();
     if (!subs.isEmpty()) {
       byte[] body = Json.encode(new Notification.WebPushBody(notice.kind().wire(), notice.conversationId(),
-          notice.messageId(), notice.seq(), notice.title(), preview, notice.unread(), notice.totalUnread(), 0,
+          notice.messageId(), notice.seq(), notice.title(), preview, notice.unread(), notice.totalUnread(), notice.mentions(),
           notice.ts())).getBytes(StandardCharsets.UTF_8);
       boolean urgent = notice.kind() == NoticeState.Kind.MESSAGE;
       for (Subscription sub : subs) {

@@ -58,14 +58,12 @@ final class MessageRoutes {
     }
     String text = Requests.string(body, "text");
     Validation.checkText(text);
-    if (body.hasNonNull("replyTo")) {
-      // Replies (v1.1 rich messages) are not stored by this server yet; refusing beats dropping it silently.
-      throw ChatException.badRequest("replyTo is not supported by this server yet");
-    }
+    // Checked by the append: a messageId of the same conversation, else 400.
+    Long replyTo = Requests.optionalId(body, "replyTo");
     Future<Sent> sent = services.users().byId(senderId)
         .compose(sender -> to == null ? Future.succeededFuture(conversationId) : direct(senderId, to))
         .compose(id -> bus.<MessageAppended>request(Addresses.STORE_APPEND,
-            new AppendMessage(id, senderId, clientMsgId, text, null), STORE_REQUEST))
+            new AppendMessage(id, senderId, clientMsgId, text, null, replyTo, List.of()), STORE_REQUEST))
         .map(reply -> {
           MessageAppended appended = reply.body();
           return new Sent(appended.conversationId(), appended.messageId(), appended.seq(), appended.ts());

@@ -152,7 +152,7 @@ final class CommandPipeline {
     // A command dearer than the whole bucket (a sync naming many conversations) takes all of it:
     // allowed once the bucket is full, so it is rate-bounded but never refused for good.
     long waitMs = bucket.tryTake(Math.min(CommandCost.of(command), limits.burst()), now);
-    if (waitMs == 0 && command instanceof ClientCommand.Send) {
+    if (waitMs == 0 && CommandCost.writesMessage(command)) {
       waitMs = sends.trySend(now);
     }
     if (waitMs == 0) {

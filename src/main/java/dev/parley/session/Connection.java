@@ -131,14 +131,17 @@ final class Connection {
     return socket.isClosed();
   }
 
-  /** Whether the socket's write queue is over its high-water mark: the reader is not keeping up. */
+  /**
+   * Whether the socket's write queue is over its high-water mark: the reader is not keeping up.
+   * A closed socket is not slow (its close is under way; {@code writeQueueFull} would throw).
+   */
   boolean tooSlow() {
-    return socket.writeQueueFull();
+    return !socket.isClosed() && socket.writeQueueFull();
   }
 
   /** Completes when the write queue has room again (at once if it has now). */
   Future<Void> writable() {
-    if (!socket.writeQueueFull() || socket.isClosed()) {
+    if (socket.isClosed() || !socket.writeQueueFull()) {
       return Future.succeededFuture();
     }
     Promise<Void> promise = Promise.promise();

@@ -308,7 +308,8 @@ final class Session implements OpenConnection, ClientLink {
       return edge.services().readMarkers().loginState(userId)
           .<Void>map(login -> {
             connection.write(new ServerFrame.AuthAck(auth.id(), userId, auth.deviceId(), edge.services().nodeId(),
-                edge.services().config().chat().recallWindow().toMillis(), login.unread()));
+                edge.services().config().chat().recallWindow().toMillis(), login.unread(),
+                edge.services().config().chat().editWindow().toMillis()));
             order.baseline(login.conversationIds(), login.lastSeqs());
             List<Delivery> early = beforeAck;
             beforeAck = null;

@@ -7,13 +7,16 @@ enum AppendOutcome {
   /** The (sender, clientMsgId) was stored before: answer with the first ack. */
   DUPLICATE,
   /** The sender is not a member of the conversation (or it does not exist). */
-  NOT_MEMBER;
+  NOT_MEMBER,
+  /** replyTo is not a message of the conversation. */
+  BAD_REPLY;
 
   static AppendOutcome fromSql(String value) {
     return switch (value) {
       case "appended" -> APPENDED;
       case "duplicate" -> DUPLICATE;
       case "not_member" -> NOT_MEMBER;
+      case "bad_reply" -> BAD_REPLY;
       default -> throw new IllegalStateException("append_messages() returned unknown outcome '" + value + "'");
     };
   }

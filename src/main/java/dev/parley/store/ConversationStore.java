@@ -47,9 +47,9 @@ public final class ConversationStore {
   private static final String MEMBER_IDS = "SELECT user_id FROM members WHERE conversation_id = $1";
 
   private static final String SUMMARY_ROWS = """
-      SELECT c.id, c.kind, c.title, c.last_seq, m.last_read_seq, m.muted,
-             unread_count(c.id, m.user_id, m.last_read_seq) AS unread
+      SELECT c.id, c.kind, c.title, c.last_seq, m.last_read_seq, m.muted, u.unread, u.mentions
       FROM members m JOIN conversations c ON c.id = m.conversation_id
+      CROSS JOIN LATERAL unread_and_mentions(c.id, m.user_id, m.last_read_seq) u
       WHERE m.user_id = $1 AND ($2::bigint[] IS NULL OR c.id = ANY ($2))
       ORDER BY c.last_activity DESC, c.id DESC""";
   /** The first $2 members of each conversation by user id (a stable cursor for the rest), and the count. */
@@ -242,7 +242,7 @@ public final class ConversationStore {
           ? list.stream().filter(m -> m.userId() != userId).map(MemberView::displayName).findFirst().orElse("")
           : row.getString("title");
       summaries.add(new ConversationSummary(id, kind, title, list, memberCounts.getOrDefault(id, list.size()),
-          row.getLong("last_seq"), row.getLong("last_read_seq"), row.getLong("unread"), 0, row.getBoolean("muted"), lastMessages.get(id),
+          row.getLong("last_seq"), row.getLong("last_read_seq"), row.getLong("unread"), row.getLong("mentions"), row.getBoolean("muted"), lastMessages.get(id),
           null));
     }
     return summaries;

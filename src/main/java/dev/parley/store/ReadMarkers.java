@@ -26,11 +26,13 @@ public final class ReadMarkers {
              total_unread(m.user_id) AS total
       FROM members m JOIN conversations c ON c.id = m.conversation_id
       WHERE m.conversation_id = $1 AND m.user_id = $2""";
+  /** Counts only where something follows the marker: a read-up conversation costs no log scan. */
   private static final String LOGIN_STATE = """
-      SELECT m.conversation_id, c.last_seq, m.last_read_seq,
-             CASE WHEN c.last_seq > m.last_read_seq
-                  THEN unread_count(m.conversation_id, m.user_id, m.last_read_seq) ELSE 0 END AS unread
+      SELECT m.conversation_id, c.last_seq, m.last_read_seq, m.muted,
+             coalesce(u.unread, 0) AS unread, coalesce(u.mentions, 0) AS mentions
       FROM members m JOIN conversations c ON c.id = m.conversation_id
+      LEFT JOIN LATERAL unread_and_mentions(m.conversation_id, m.user_id, m.last_read_seq) u
+        ON c.last_seq > m.last_read_seq
       WHERE m.user_id = $1
       ORDER BY m.conversation_id""";
   private static final String AFTER_WITHDRAW = """
@@ -101,7 +103,7 @@ public final class ReadMarkers {
         long unread = row.getLong("unread");
         if (unread > 0) {
           entries.add(new UnreadSummary.Entry(row.getLong("conversation_id"), unread, row.getLong("last_seq"),
-              row.getLong("last_read_seq")));
+              row.getLong("last_read_seq"), row.getLong("mentions"), row.getBoolean("muted")));
           total += unread;
         }
       }

@@ -4,9 +4,12 @@ import dev.parley.bus.Addresses;
 import dev.parley.bus.AppendMessage;
 import dev.parley.bus.BusFailures;
 import dev.parley.bus.Delivery;
+import dev.parley.bus.EditMessage;
 import dev.parley.bus.Fanout;
 import dev.parley.bus.MessageAppended;
+import dev.parley.bus.MessageChanged;
 import dev.parley.bus.MessageWithdrawn;
+import dev.parley.bus.ReactToMessage;
 import dev.parley.bus.WithdrawMessage;
 import dev.parley.chat.GroupPolicy;
 import dev.parley.config.AppConfig;
@@ -15,6 +18,7 @@ import dev.parley.protocol.ChatException;
 import dev.parley.protocol.ErrorCode;
 import dev.parley.protocol.Events;
 import dev.parley.protocol.Json;
+import dev.parley.rich.Mentions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -44,7 +48,7 @@ import org.slf4j.LoggerFactory;
 public final class StoreVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(StoreVerticle.class);
-  private static final String APPEND = "SELECT * FROM append_messages($1, $2, $3, $4)";
+  private static final String APPEND = "SELECT * FROM append_messages($1, $2, $3, $4, $5, $6, $7)";
   /** Unique violation (a concurrent duplicate send on another node), deadlock, serialization failure. */
   private static final Set<String> RETRYABLE = Set.of("23505", "40P01", "40001");
   private static final int MAX_ATTEMPTS = 5;
@@ -56,6 +60,7 @@ public final class StoreVerticle extends VerticleBase {
   private final ReadMarkers readMarkers;
   private final NodeMetrics metrics;
   private final Withdrawals withdrawals;
+  private final MessageChanges changes;
   private final ArrayDeque<Pending> queue = new ArrayDeque<>();
   private Fanout fanout;
   private boolean flushing;
@@ -68,6 +73,7 @@ public final class StoreVerticle extends VerticleBase {
     this.readMarkers = new ReadMarkers(pool);
     this.metrics = metrics;
     this.withdrawals = new Withdrawals(pool, chat.recallWindow());
+    this.changes = new MessageChanges(pool, chat.editWindow());
   }
 
   @Override
@@ -75,7 +81,9 @@ public final class StoreVerticle extends VerticleBase {
     fanout = new Fanout(vertx.eventBus());
     var append = vertx.eventBus().<AppendMessage>localConsumer(Addresses.STORE_APPEND, this::handleAppend);
     var withdraw = vertx.eventBus().<WithdrawMessage>localConsumer(Addresses.STORE_WITHDRAW, this::handleWithdraw);
-    return Future.all(append.completion(), withdraw.completion());
+    var edit = vertx.eventBus().<EditMessage>localConsumer(Addresses.STORE_EDIT, this::handleEdit);
+    var react = vertx.eventBus().<ReactToMessage>localConsumer(Addresses.STORE_REACT, this::handleReact);
+    return Future.all(append.completion(), withdraw.completion(), edit.completion(), react.completion());
   }
 
   private void handleAppend(Message<AppendMessage> request) {
@@ -129,14 +137,21 @@ public final class StoreVerticle extends VerticleBase {
     Long[] senders = new Long[n];
     String[] clientIds = new String[n];
     String[] texts = new String[n];
+    Long[] replies = new Long[n];
+    String[] mentionNames = new String[n];
+    String[] attachments = new String[n];
     for (int i = 0; i < n; i++) {
       AppendMessage c = batch.get(i).command();
       conversations[i] = c.conversationId();
       senders[i] = c.senderId();
       clientIds[i] = c.clientMsgId();
       texts[i] = c.text();
+      replies[i] = c.replyTo();
+      mentionNames[i] = Mentions.forAppend(c.text());
+      attachments[i] = EventRows.toJson(c.attachments());
     }
-    return pool.preparedQuery(APPEND).execute(Tuple.of(conversations, senders, clientIds, texts))
+    return pool.preparedQuery(APPEND)
+        .execute(Tuple.of(conversations, senders, clientIds, texts, replies, mentionNames, attachments))
         .recover(failure -> {
           // The whole statement rolled back, seqs included; running it again is safe and finds
           // a concurrent duplicate as 'duplicate' this time.
@@ -156,6 +171,8 @@ public final class StoreVerticle extends VerticleBase {
       AppendMessage command = pending.command();
       switch (AppendOutcome.fromSql(row.getString("o_outcome"))) {
         case NOT_MEMBER -> BusFailures.fail(pending.request(), ChatException.notFound("conversation"));
+        case BAD_REPLY -> BusFailures.fail(pending.request(),
+            ChatException.badRequest("replyTo is not a message of this conversation"));
         case DUPLICATE -> pending.request().reply(new MessageAppended(row.getLong("o_conversation_id"),
             row.getLong("o_message_id"), row.getLong("o_seq"), row.getLong("o_ts"), true));
         case APPENDED -> {
@@ -168,8 +185,10 @@ public final class StoreVerticle extends VerticleBase {
               row.getLong("o_ts"), false);
           committedAt = Math.max(committedAt, appended.ts());
           pending.request().reply(appended);
+          Long[] mentions = row.getArrayOfLongs("o_mentions");
           String frame = Json.encode(new Events.Message(conversationId, appended.seq(), appended.messageId(),
-              command.senderId(), command.clientMsgId(), command.text(), appended.ts(), "normal"));
+              command.senderId(), command.clientMsgId(), command.text(), appended.ts(), "normal", command.replyTo(),
+              null, mentions == null ? List.of() : List.of(mentions), List.of(), command.attachments()));
           deliveries.add(new Delivery(Delivery.Effect.LOG, conversationId, appended.seq(),
               recipients.get(conversationId), command.senderConnection(), frame));
         }
@@ -200,6 +219,28 @@ public final class StoreVerticle extends VerticleBase {
     if (withdrawn.wasNormal()) {
       publishUnreadChanges(conversationId, withdrawn.targetSender(), withdrawn.targetSeq());
     }
+  }
+
+  private void handleEdit(Message<EditMessage> request) {
+    EditMessage command = request.body();
+    answerChange(request, command.connection(), changes.edit(command.messageId(), command.by(), command.text()));
+  }
+
+  private void handleReact(Message<ReactToMessage> request) {
+    ReactToMessage command = request.body();
+    answerChange(request, command.connection(),
+        changes.react(command.messageId(), command.by(), command.emoji(), command.add()));
+  }
+
+  /** Answers an edit or reaction and, when it appended an event, delivers it like a recall. */
+  private void answerChange(Message<?> request, String connection, Future<MessageChanges.Changed> change) {
+    change.onFailure(failure -> BusFailures.fail(request, failure)).onSuccess(changed -> {
+      request.reply(new MessageChanged(changed.conversationId(), changed.seq(), changed.event() != null));
+      if (changed.event() != null) {
+        fanout.publish(new Delivery(Delivery.Effect.LOG, changed.conversationId(), changed.seq(), changed.members(),
+            connection, Json.encode(changed.event())));
+      }
+    });
   }
 
   /** A withdrawn unread message lowers counts: tell each affected member's devices. */

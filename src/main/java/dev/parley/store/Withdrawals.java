@@ -7,7 +7,6 @@ import dev.parley.protocol.ErrorCode;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
@@ -19,10 +18,6 @@ import java.time.Duration;
  */
 public final class Withdrawals {
 
-  private static final String FIND = "SELECT conversation_id FROM events WHERE kind = 'message' AND message_id = $1";
-  private static final String LOCK = """
-      SELECT kind, last_seq, (extract(epoch FROM clock_timestamp()) * 1000)::bigint AS now
-      FROM conversations WHERE id = $1 FOR UPDATE""";
   private static final String FACTS = """
       SELECT e.seq, e.sender_id, e.ts, e.status,
              (SELECT m.role FROM members m WHERE m.conversation_id = e.conversation_id AND m.user_id = $2) AS role,
@@ -30,9 +25,16 @@ public final class Withdrawals {
              r.ts AS prior_ts
       FROM events e LEFT JOIN events r ON r.kind = 'recall' AND r.message_id = e.message_id
       WHERE e.kind = 'message' AND e.message_id = $1""";
+  /**
+   * Erases everything the message said: its text, its reactions and attachments (PROTOCOL 1), and
+   * the text of every edit of it (through the events_edits index), with the recall event.
+   */
   private static final String ERASE_AND_APPEND = """
       WITH erased AS (
-        UPDATE events SET text = NULL, status = $4 WHERE conversation_id = $1 AND seq = $2
+        UPDATE events SET text = NULL, status = $4, reactions = '[]', attachments = '[]'
+        WHERE conversation_id = $1 AND seq = $2
+      ), edits AS (
+        UPDATE events SET text = NULL WHERE kind = 'edit' AND message_id = $5
       ), appended AS (
         INSERT INTO events (conversation_id, seq, kind, message_id, sender_id, target_seq, mode, reason, ts)
         VALUES ($1, $3, 'recall', $5, $6, $2, $7, $8, $9)
@@ -71,53 +73,41 @@ public final class Withdrawals {
 
   /** Withdraws a message, or fails with the protocol error the policy decided. */
   public Future<Withdrawn> withdraw(long messageId, long by, GroupPolicy.WithdrawMode mode, String reason) {
-    return pool.preparedQuery(FIND).execute(Tuple.of(messageId)).compose(found -> {
-      if (found.size() == 0) {
-        return Future.failedFuture(ChatException.notFound("message"));
-      }
-      long conversationId = found.iterator().next().getLong("conversation_id");
-      return pool.withTransaction(tx -> withdrawLocked(tx, conversationId, messageId, by, mode, reason));
-    });
+    return MessageLock.run(pool, messageId, (tx, locked) -> withdrawLocked(tx, locked, messageId, by, mode, reason));
   }
 
-  private Future<Withdrawn> withdrawLocked(SqlConnection tx, long conversationId, long messageId, long by,
+  private Future<Withdrawn> withdrawLocked(SqlConnection tx, MessageLock.Locked conversation, long messageId, long by,
                                            GroupPolicy.WithdrawMode mode, String reason) {
-    return tx.preparedQuery(LOCK).execute(Tuple.of(conversationId)).compose(locked -> {
-      Row conversation = locked.iterator().next();
-      return tx.preparedQuery(FACTS).execute(Tuple.of(messageId, by)).compose(rows -> {
-        Row row = rows.iterator().next();
-        String role = row.getString("role");
-        var facts = new GroupPolicy.WithdrawFacts("direct".equals(conversation.getString("kind")),
-            role == null ? null : Role.fromWire(role), by, row.getLong("sender_id"), row.getLong("prior_seq") != null,
-            row.getLong("ts"), conversation.getLong("now"));
-        long targetSeq = row.getLong("seq");
-        return switch (GroupPolicy.withdraw(mode, facts, recallWindow)) {
-          case NOT_FOUND -> Future.failedFuture(ChatException.notFound("message"));
-          case FORBIDDEN -> Future.failedFuture(ChatException.forbidden(mode == GroupPolicy.WithdrawMode.REVOKE
-              ? "only a group's owner or admins may revoke a message"
-              : "only the sender may recall a message"));
-          case EXPIRED -> Future.failedFuture(new ChatException(ErrorCode.RECALL_WINDOW_EXPIRED,
-              "the recall window of " + recallWindow.toSeconds() + " s has closed"));
-          case EXISTING -> Future.succeededFuture(new Withdrawn(conversationId, row.getLong("prior_seq"), messageId,
-              targetSeq, row.getLong("prior_by"), row.getString("prior_mode"), row.getString("prior_reason"),
-              row.getLong("prior_ts"), false, false, new long[0], facts.senderId()));
-          case ALLOWED -> {
-            long seq = conversation.getLong("last_seq") + 1;
-            long now = facts.now();
-            String kept = mode == GroupPolicy.WithdrawMode.REVOKE ? reason : null;
-            yield tx.preparedQuery(ERASE_AND_APPEND)
-                .execute(Tuple.from(new Object[] {conversationId, targetSeq, seq, mode.status(), messageId, by,
-                    mode.wire(), kept, now}))
-                .map(appended -> new Withdrawn(conversationId, seq, messageId, targetSeq, by, mode.wire(), kept, now,
-                    true, "normal".equals(row.getString("status")), members(appended), facts.senderId()));
-          }
-        };
-      });
+    long conversationId = conversation.conversationId();
+    return tx.preparedQuery(FACTS).execute(Tuple.of(messageId, by)).compose(rows -> {
+      Row row = rows.iterator().next();
+      String role = row.getString("role");
+      var facts = new GroupPolicy.WithdrawFacts(conversation.direct(),
+          role == null ? null : Role.fromWire(role), by, row.getLong("sender_id"), row.getLong("prior_seq") != null,
+          row.getLong("ts"), conversation.now());
+      long targetSeq = row.getLong("seq");
+      return switch (GroupPolicy.withdraw(mode, facts, recallWindow)) {
+        case NOT_FOUND -> Future.failedFuture(ChatException.notFound("message"));
+        case FORBIDDEN -> Future.failedFuture(ChatException.forbidden(mode == GroupPolicy.WithdrawMode.REVOKE
+            ? "only a group's owner or admins may revoke a message"
+            : "only the sender may recall a message"));
+        case EXPIRED -> Future.failedFuture(new ChatException(ErrorCode.RECALL_WINDOW_EXPIRED,
+            "the recall window of " + recallWindow.toSeconds() + " s has closed"));
+        case EXISTING -> Future.succeededFuture(new Withdrawn(conversationId, row.getLong("prior_seq"), messageId,
+            targetSeq, row.getLong("prior_by"), row.getString("prior_mode"), row.getString("prior_reason"),
+            row.getLong("prior_ts"), false, false, new long[0], facts.senderId()));
+        case ALLOWED -> {
+          long seq = conversation.lastSeq() + 1;
+          long now = facts.now();
+          String kept = mode == GroupPolicy.WithdrawMode.REVOKE ? reason : null;
+          yield tx.preparedQuery(ERASE_AND_APPEND)
+              .execute(Tuple.from(new Object[] {conversationId, targetSeq, seq, mode.status(), messageId, by,
+                  mode.wire(), kept, now}))
+              .map(appended -> new Withdrawn(conversationId, seq, messageId, targetSeq, by, mode.wire(), kept, now,
+                  true, "normal".equals(row.getString("status")), MessageChanges.members(appended), facts.senderId()));
+        }
+      };
     });
   }
 
-  private static long[] members(RowSet<Row> rows) {
-    Long[] ids = rows.iterator().next().getArrayOfLongs("members");
-    return ids == null ? new long[0] : StoreVerticle.unbox(ids);
-  }
 }

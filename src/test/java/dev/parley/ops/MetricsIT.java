@@ -54,7 +54,8 @@ class MetricsIT {
 
       // A committed but unpublished message leaves bob's stream a gap that storage fills.
       cluster.database().queryLong(("SELECT o_seq FROM append_messages(ARRAY[%d]::bigint[],"
-          + " ARRAY[%d]::bigint[], ARRAY['silent'], ARRAY['committed, never published'])")
+          + " ARRAY[%d]::bigint[], ARRAY['silent'], ARRAY['committed, never published'],"
+          + " ARRAY[NULL]::bigint[], ARRAY[NULL]::text[], ARRAY['[]'])")
           .formatted(conversation, alice.id()));
       for (int i = 0; i < messages; i++) {
         assertEquals("ack", aliceDevice.sendMessage(conversation, "m" + i, "hello " + i).get("type").asText());

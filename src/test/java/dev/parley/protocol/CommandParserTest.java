@@ -87,6 +87,56 @@ class CommandParserTest {
     }
 
     @Test
+    @DisplayName("send parses replyTo and attachments; with attachments the text may be empty")
+    void richSend() {
+      var reply = assertInstanceOf(ClientCommand.Send.class, parse(
+          "{\"type\":\"send\",\"id\":\"s\",\"conversationId\":1,\"clientMsgId\":\"c\",\"text\":\"t\",\"replyTo\":9}"));
+      assertEquals(9L, reply.replyTo());
+      assertEquals(List.of(), reply.attachments());
+      var files = assertInstanceOf(ClientCommand.Send.class, parse(
+          "{\"type\":\"send\",\"id\":\"s\",\"conversationId\":1,\"clientMsgId\":\"c\",\"attachments\":[\"u1\",\"u2\"]}"));
+      assertEquals(List.of("u1", "u2"), files.attachments());
+      assertEquals("", files.text());
+      assertNull(files.replyTo());
+      String base = "{\"type\":\"send\",\"id\":\"s\",\"conversationId\":1,\"clientMsgId\":\"c\",\"text\":\"t\",";
+      assertEquals(ErrorCode.BAD_REQUEST, rejection(base + "\"replyTo\":\"9\"}"));
+      assertEquals(ErrorCode.BAD_REQUEST, rejection(base + "\"replyTo\":0}"));
+      assertEquals(ErrorCode.BAD_REQUEST, rejection(base + "\"attachments\":\"u1\"}"));
+      assertEquals(ErrorCode.BAD_REQUEST, rejection(base + "\"attachments\":[1]}"));
+      assertEquals(ErrorCode.BAD_REQUEST, rejection(base + "\"attachments\":[\"u\",\"u\"]}"));
+      assertEquals(ErrorCode.BAD_REQUEST, rejection(base + "\"attachments\":[\"\"]}"));
+      assertEquals(ErrorCode.BAD_REQUEST, rejection(base + "\"attachments\":"
+          + "[\"1\",\"2\",\"3\",\"4\",\"5\",\"6\",\"7\",\"8\",\"9\",\"10\",\"11\"]}"));
+      assertEquals(ErrorCode.BAD_REQUEST, rejection(
+          "{\"type\":\"send\",\"id\":\"s\",\"conversationId\":1,\"clientMsgId\":\"c\",\"attachments\":[]}"),
+          "no attachments: the text rules hold");
+    }
+
+    @Test
+    @DisplayName("edit parses the message id and a text held to the message rules; react its emoji and add flag")
+    void editAndReact() {
+      var edit = assertInstanceOf(ClientCommand.Edit.class,
+          parse("{\"type\":\"edit\",\"id\":\"e\",\"messageId\":5,\"text\":\" new \"}"));
+      assertEquals(5L, edit.messageId());
+      assertEquals(" new ", edit.text());
+      assertFalse(edit.pipelined());
+      assertEquals(ErrorCode.BAD_REQUEST, rejection("{\"type\":\"edit\",\"id\":\"e\",\"messageId\":5}"));
+      assertEquals(ErrorCode.BAD_REQUEST, rejection("{\"type\":\"edit\",\"id\":\"e\",\"messageId\":5,\"text\":\" \"}"));
+      assertEquals(ErrorCode.TOO_LARGE, rejection(Json.encode(Map.of("type", "edit", "id", "e", "messageId", 5,
+          "text", "x".repeat(4001)))));
+      var react = assertInstanceOf(ClientCommand.React.class, parse(Json.encode(Map.of("type", "react", "id", "r",
+          "messageId", 5, "emoji", EMOJI, "add", false))));
+      assertEquals(EMOJI, react.emoji());
+      assertFalse(react.add());
+      assertEquals(ErrorCode.BAD_REQUEST, rejection(Json.encode(Map.of("type", "react", "id", "r", "messageId", 5,
+          "emoji", "ok", "add", true))));
+      assertEquals(ErrorCode.BAD_REQUEST, rejection(Json.encode(Map.of("type", "react", "id", "r", "messageId", 5,
+          "emoji", EMOJI))));
+      assertEquals(ErrorCode.BAD_REQUEST, rejection(Json.encode(Map.of("type", "react", "id", "r", "messageId", 5,
+          "emoji", EMOJI, "add", 1))));
+    }
+
+    @Test
     @DisplayName("recall and revoke parse the message id; a revoke's reason is optional and a blank one is none")
     void recallAndRevoke() {
       var recall = assertInstanceOf(ClientCommand.Recall.class,

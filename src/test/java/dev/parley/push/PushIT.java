@@ -178,6 +178,28 @@ class PushIT {
   }
 
   @Test
+  @DisplayName("a muted member still hears of a message that mentions them; the payload counts the unread mentions")
+  void mentionBreaksMute() {
+    Api.Account alice = api.newAccount("alice");
+    Api.Account bob = api.newAccount("bob");
+    long group = api.group(alice, "quiet", List.of(bob));
+    FakePushService.Browser bobBrowser = pushService.newBrowser();
+    subscribe(api, bob, bobBrowser);
+    assertEquals(200, api.call("PUT", "/conversations/" + group + "/mute", bob.token(),
+        java.util.Map.of("muted", true)).status());
+    try (ChatClient alicePhone = ChatClient.login(cluster.port(0), alice, "phone")) {
+      alicePhone.sendMessage(group, "m1", "nothing for bob");
+      awaitCaughtUp(cluster.database(), group);
+      assertEquals(0, bobBrowser.requests(), "muted: a plain message is silent");
+      JsonNode sent = alicePhone.sendMessage(group, "m2", "@" + bob.username() + " look at this");
+      FakePushService.Push push = bobBrowser.await(p -> p.payload().path("conversationId").asLong() == group, TIMEOUT);
+      assertEquals(sent.get("messageId").asLong(), push.payload().get("messageId").asLong());
+      assertEquals(1, push.payload().get("mentions").asLong());
+      assertEquals(2, push.payload().get("unread").asLong(), "the muted conversation still counts unread");
+    }
+  }
+
+  @Test
   @DisplayName("messages within the collapse interval fold into one notification at its end, with the latest preview and count")
   void collapse() {
     Api.Account alice = api.newAccount("alice");

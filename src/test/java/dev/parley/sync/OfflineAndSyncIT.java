@@ -178,7 +178,8 @@ class OfflineAndSyncIT {
          ChatClient bobDevice = ChatClient.login(cluster.port(1), bob, "b")) {
       // Committed exactly as a node would, but never published: bob's connection sees a gap.
       long silentSeq = cluster.database().queryLong(("SELECT o_seq FROM append_messages(ARRAY[%d]::bigint[],"
-          + " ARRAY[%d]::bigint[], ARRAY['silent'], ARRAY['committed, never published'])")
+          + " ARRAY[%d]::bigint[], ARRAY['silent'], ARRAY['committed, never published'],"
+          + " ARRAY[NULL]::bigint[], ARRAY[NULL]::text[], ARRAY['[]'])")
           .formatted(conversation, alice.id()));
       assertEquals(1, silentSeq);
       aliceDevice.sendMessage(conversation, "loud", "published as usual");
