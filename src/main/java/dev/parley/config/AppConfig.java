@@ -8,7 +8,7 @@ import java.util.List;
  * the {@code PARLEY_*} environment. Each nested record documents its fields and their defaults.
  */
 public record AppConfig(HttpConfig http, DbConfig db, AuthConfig auth, ClusterConfig cluster, ChatConfig chat,
-                        OpsConfig ops, ServerApiConfig serverApi, PushConfig push) {
+                        OpsConfig ops, ServerApiConfig serverApi, PushConfig push, SearchConfig search) {
 
   /**
    * @param host           interface to bind; loopback by default so a dev node is never exposed by accident
@@ -186,4 +186,17 @@ public record AppConfig(HttpConfig http, DbConfig db, AuthConfig auth, ClusterCo
           + ", retries=" + retries + "]";
     }
   }
+
+  /**
+   * Message search ({@code GET /search}; plans in docs/performance.md, "Search").
+   *
+   * @param statementTimeout bound on each search statement (default 2 s): a search that runs longer is
+   *                         cancelled by PostgreSQL and answered 503 UNAVAILABLE, so no query can hold a
+   *                         database backend for long
+   * @param poolSize         database connections per node for searches (default 4), apart from the main pool,
+   *                         so searches never queue sends and history behind them
+   * @param queueSize        searches waiting for one of those connections at most, per node (default 64);
+   *                         beyond that a search is refused at once with 503 UNAVAILABLE
+   */
+  public record SearchConfig(Duration statementTimeout, int poolSize, int queueSize) {}
 }

@@ -169,7 +169,11 @@ public final class ConfigLoader {
     if (!declaring) {
       checkPush(push);
     }
-    return new AppConfig(http, db, auth, cluster, chat, ops, serverApi, push);
+    var search = new AppConfig.SearchConfig(
+        Duration.ofMillis(integer("search.statementTimeoutMillis", "PARLEY_SEARCH_TIMEOUT_MS", 2000, 10, 600_000)),
+        integer("search.poolSize", "PARLEY_SEARCH_POOL_SIZE", 4, 1, 256),
+        integer("search.queueSize", "PARLEY_SEARCH_QUEUE", 64, 0, 100_000));
+    return new AppConfig(http, db, auth, cluster, chat, ops, serverApi, push, search);
   }
 
   private static void checkPush(AppConfig.PushConfig push) {

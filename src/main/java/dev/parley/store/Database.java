@@ -66,7 +66,40 @@ public final class Database {
   }
 
   public static Pool pool(Vertx vertx, AppConfig.DbConfig db) {
-    PgConnectOptions connect = new PgConnectOptions()
+    return PgBuilder.pool()
+        // The name labels the pool's meters (vertx_pool_*{pool_type="sql",pool_name="parley-db"}).
+        .with(new PoolOptions().setMaxSize(db.poolSize()).setMaxWaitQueueSize(10_000).setName("parley-db"))
+        .connectingTo(connectOptions(db))
+        .using(vertx)
+        .build();
+  }
+
+  /**
+   * The node's search pool (one per node: shared by name among the verticle instances that ask for
+   * it, closed with the last of them). Apart from the main pool so that searches never queue sends
+   * behind them; its connections start with {@code statement_timeout} set, so every search
+   * statement is bounded without a round trip to set it; a full wait queue refuses at once.
+   */
+  public static Pool searchPool(Vertx vertx, AppConfig.DbConfig db, AppConfig.SearchConfig search) {
+    PgConnectOptions connect = connectOptions(db);
+    var properties = new java.util.HashMap<>(connect.getProperties());
+    properties.put("statement_timeout", Long.toString(search.statementTimeout().toMillis()));
+    properties.put("application_name", "parley-search");
+    // A plan per call: the plan for one user's 300 conversations and a rare word is wrong for
+    // another's one conversation and a common word, and a cached generic plan would be used for
+    // both. Planning costs well under a millisecond here (docs/performance.md, "Search").
+    properties.put("plan_cache_mode", "force_custom_plan");
+    connect.setProperties(properties);
+    return PgBuilder.pool()
+        .with(new PoolOptions().setMaxSize(search.poolSize()).setMaxWaitQueueSize(search.queueSize())
+            .setShared(true).setName("parley-search"))
+        .connectingTo(connect)
+        .using(vertx)
+        .build();
+  }
+
+  private static PgConnectOptions connectOptions(AppConfig.DbConfig db) {
+    return new PgConnectOptions()
         .setHost(db.host())
         .setPort(db.port())
         .setDatabase(db.name())
@@ -74,11 +107,5 @@ public final class Database {
         .setPassword(db.password())
         .setCachePreparedStatements(true)
         .setPipeliningLimit(256);
-    return PgBuilder.pool()
-        // The name labels the pool's meters (vertx_pool_*{pool_type="sql",pool_name="parley-db"}).
-        .with(new PoolOptions().setMaxSize(db.poolSize()).setMaxWaitQueueSize(10_000).setName("parley-db"))
-        .connectingTo(connect)
-        .using(vertx)
-        .build();
   }
 }

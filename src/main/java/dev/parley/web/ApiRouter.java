@@ -54,6 +54,7 @@ public final class ApiRouter {
     var users = new UserRoutes(services, loginThrottle(vertx, services), new ClientAddress(services.config().http().trustedProxies()));
     var accounts = new AccountRoutes(services);
     var conversations = new ConversationRoutes(services);
+    var search = new SearchRoutes(services);
     String v1 = "/api/v1";
     router.get(v1 + "/health").handler(ctx -> health(ctx, services));
     router.get(v1 + "/openapi.json").handler(OpenApiDocument::serve);
@@ -67,6 +68,7 @@ public final class ApiRouter {
     router.patch(v1 + "/me").handler(accounts::updateProfile);
     router.put(v1 + "/me/password").handler(accounts::changePassword);
     router.get(v1 + "/users").handler(users::search);
+    router.get(v1 + "/search").handler(search::search);
     router.get(v1 + "/users/:id").handler(accounts::user);
     router.get(v1 + "/sessions").handler(accounts::sessions);
     router.delete(v1 + "/sessions/current").handler(accounts::signOutCurrent);
