@@ -8,7 +8,7 @@ import java.util.List;
  * the {@code PARLEY_*} environment. Each nested record documents its fields and their defaults.
  */
 public record AppConfig(HttpConfig http, DbConfig db, AuthConfig auth, ClusterConfig cluster, ChatConfig chat,
-                        OpsConfig ops, ServerApiConfig serverApi, PushConfig push, SearchConfig search) {
+                        OpsConfig ops, ServerApiConfig serverApi, PushConfig push, SearchConfig search, UploadConfig uploads) {
 
   /**
    * @param host           interface to bind; loopback by default so a dev node is never exposed by accident
@@ -199,4 +199,26 @@ public record AppConfig(HttpConfig http, DbConfig db, AuthConfig auth, ClusterCo
    *                         beyond that a search is refused at once with 503 UNAVAILABLE
    */
   public record SearchConfig(Duration statementTimeout, int poolSize, int queueSize) {}
+
+  /**
+   * Attachments (PROTOCOL 2, 2.2; design in docs/uploads.md).
+   *
+   * @param maxBytes         largest file {@code POST /uploads} takes (default 25 MiB); a bigger one is
+   *                         refused with 413 before its body is read when Content-Length says so, else
+   *                         as soon as the streamed bytes pass it
+   * @param perNode          uploads in progress on one node at once (default 32): each holds a temp file
+   *                         of up to maxBytes and may take a thumbnail job, so this bounds disk and CPU
+   * @param perUser          uploads one user has in progress on one node at once (default 4)
+   * @param timeout          how long one upload may take from its headers to its reply (default 600 s):
+   *                         a client trickling bytes cannot hold a slot for ever
+   * @param maxPixels        largest image (width x height, read from its header) that gets a thumbnail
+   *                         (default 50 megapixels): the decompression-bomb bound; bigger images are
+   *                         stored with their dimensions but no thumbnail, and never decoded
+   * @param mediaThreads     threads of the node's media pool (sniffing, image decoding), default 2
+   * @param unreferencedTtl  an upload no message references is deleted this long after its upload or
+   *                         its last claim by a send (default 1 day, PROTOCOL 2.2)
+   * @param sweepInterval    how often each node looks for such uploads (default 10 min)
+   */
+  public record UploadConfig(int maxBytes, int perNode, int perUser, Duration timeout, int maxPixels,
+                             int mediaThreads, Duration unreferencedTtl, Duration sweepInterval) {}
 }

@@ -173,7 +173,17 @@ public final class ConfigLoader {
         Duration.ofMillis(integer("search.statementTimeoutMillis", "PARLEY_SEARCH_TIMEOUT_MS", 2000, 10, 600_000)),
         integer("search.poolSize", "PARLEY_SEARCH_POOL_SIZE", 4, 1, 256),
         integer("search.queueSize", "PARLEY_SEARCH_QUEUE", 64, 0, 100_000));
-    return new AppConfig(http, db, auth, cluster, chat, ops, serverApi, push, search);
+    var uploads = new AppConfig.UploadConfig(
+        integer("uploads.maxBytes", "PARLEY_UPLOAD_MAX_BYTES", 25 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+        integer("uploads.perNode", "PARLEY_UPLOADS_PER_NODE", 32, 1, 10_000),
+        integer("uploads.perUser", "PARLEY_UPLOADS_PER_USER", 4, 1, 10_000),
+        Duration.ofSeconds(integer("uploads.timeoutSeconds", "PARLEY_UPLOAD_TIMEOUT_S", 600, 1, 86_400)),
+        integer("uploads.maxPixels", "PARLEY_UPLOAD_MAX_PIXELS", 50_000_000, 1, 1_000_000_000),
+        integer("uploads.mediaThreads", "PARLEY_UPLOAD_MEDIA_THREADS", 2, 1, 256),
+        Duration.ofSeconds(integer("uploads.unreferencedTtlSeconds", "PARLEY_UPLOAD_UNREFERENCED_TTL_S", 86_400, 1,
+            31_536_000)),
+        Duration.ofSeconds(integer("uploads.sweepIntervalSeconds", "PARLEY_UPLOAD_SWEEP_INTERVAL_S", 600, 1, 86_400)));
+    return new AppConfig(http, db, auth, cluster, chat, ops, serverApi, push, search, uploads);
   }
 
   private static void checkPush(AppConfig.PushConfig push) {

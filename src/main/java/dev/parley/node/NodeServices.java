@@ -1,5 +1,9 @@
 package dev.parley.node;
 
+import dev.parley.attach.Attachments;
+import dev.parley.attach.MediaInspector;
+import dev.parley.attach.BlobStores;
+import dev.parley.attach.UploadSlots;
 import dev.parley.auth.PasswordHasher;
 import dev.parley.auth.SessionAuthenticator;
 import dev.parley.auth.SignOut;
@@ -16,6 +20,7 @@ import dev.parley.store.GroupLog;
 import dev.parley.store.LoginFailures;
 import dev.parley.store.ReadMarkers;
 import dev.parley.store.SessionStore;
+import dev.parley.store.UploadStore;
 import dev.parley.store.UserStore;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
@@ -31,13 +36,15 @@ import java.util.function.BooleanSupplier;
  * @param authenticator   a token is accepted only while its session is signed in (PROTOCOL 2.1)
  * @param signOut         ends sessions and tells every node to close their sockets with 4403
  * @param groups          group changes as stored events
+ * @param attachments     uploads: storing, reading for those allowed, purging (PostgreSQL blobs by default)
+ * @param uploadSlots     node-wide bounds on uploads in progress, in all and per user
  */
 public record NodeServices(Vertx vertx, AppConfig config, String nodeId, Pool pool, TokenService tokens,
                            PasswordHasher hasher, UserStore users, ConversationStore conversations, EventLog log,
                            ReadMarkers readMarkers, LoginFailures loginFailures, ConversationNotices notices,
                            Fanout fanout, PresenceTracker presence, BooleanSupplier clusterHealthy,
                            UserConnections userConnections, SessionStore sessions, SessionAuthenticator authenticator,
-                           SignOut signOut, GroupChanges groups) {
+                           SignOut signOut, GroupChanges groups, Attachments attachments, UploadSlots uploadSlots) {
 
   /** Builds the graph over the node's shared pool, hasher, presence and connection counts. */
   public static NodeServices create(Vertx vertx, AppConfig config, String nodeId, Pool pool, PasswordHasher hasher,
@@ -47,11 +54,23 @@ public record NodeServices(Vertx vertx, AppConfig config, String nodeId, Pool po
     var conversations = new ConversationStore(pool, config.chat().summaryMembers());
     var tokens = new TokenService(vertx, config.auth());
     var sessions = new SessionStore(pool);
+    // Shared by name: every verticle instance of the node gets the same bounded pool.
+    var media = vertx.createSharedWorkerExecutor("parley-media", config.uploads().mediaThreads());
+    var attachments = new Attachments(vertx, new UploadStore(pool), BlobStores.of(pool), media,
+        new MediaInspector(config.uploads().maxPixels()), System::currentTimeMillis);
     return new NodeServices(vertx, config, nodeId, pool, tokens, hasher, new UserStore(pool), conversations,
         new EventLog(pool), new ReadMarkers(pool), new LoginFailures(pool),
         new ConversationNotices(conversations, fanout), fanout, presence, clusterHealthy, userConnections, sessions,
         new SessionAuthenticator(tokens, sessions, System::currentTimeMillis),
         new SignOut(sessions, vertx.eventBus(), System::currentTimeMillis),
-        new GroupChanges(new GroupLog(pool, conversations), fanout));
+        new GroupChanges(new GroupLog(pool, conversations), fanout), attachments, uploadSlots(vertx, config));
+  }
+
+  /** The node's one {@link UploadSlots}, shared by every verticle instance through Vert.x's local map. */
+  private static UploadSlots uploadSlots(Vertx vertx, AppConfig config) {
+    var shared = vertx.sharedData().<String, UploadSlots>getLocalMap("parley.uploads");
+    UploadSlots fresh = new UploadSlots(config.uploads().perNode(), config.uploads().perUser());
+    UploadSlots existing = shared.putIfAbsent("slots", fresh);
+    return existing == null ? fresh : existing;
   }
 }

@@ -46,6 +46,10 @@ public final class ApiRouter {
       ctx.response().putHeader("Cache-Control", "no-store").putHeader("X-Content-Type-Options", "nosniff");
       ctx.next();
     });
+    // Uploads stream their multipart body themselves (never through the body handler below), so they
+    // are routed before the JSON rule; they authenticate before reading a byte of it.
+    var uploads = new UploadRoutes(vertx, services);
+    router.post("/api/v1/uploads").handler(uploads::upload);
     router.route("/api/*").handler(ApiRouter::requireJson);
     // The server API has its own key check and body limit (after the Content-Type rule above), and never reaches the user-token check below.
     ServerApiRoutes.mount(router, vertx, services);
@@ -75,6 +79,8 @@ public final class ApiRouter {
     router.delete(v1 + "/sessions/:sessionId").handler(accounts::signOutSession);
     router.post(v1 + "/push/subscriptions").handler(push::subscribe);
     router.delete(v1 + "/push/subscriptions").handler(push::unsubscribe);
+    router.get(v1 + "/uploads/:id").handler(uploads::download);
+    router.get(v1 + "/uploads/:id/thumbnail").handler(uploads::thumbnail);
     router.put(v1 + "/conversations/:id/mute").handler(conversations::mute);
     router.post(v1 + "/conversations").handler(conversations::create);
     router.get(v1 + "/conversations").handler(conversations::list);
@@ -178,13 +184,18 @@ public final class ApiRouter {
         .onFailure(failure -> LOG.warn("could not delete expired login_failures rows: {}", failure.toString())));
   }
 
-  private static void authenticate(RoutingContext ctx, SessionAuthenticator authenticator) {
+  /** The claims of the request's {@code Authorization: Bearer} token (PROTOCOL 2: never one in the URL). */
+  static Future<TokenService.Claims> bearer(RoutingContext ctx, SessionAuthenticator authenticator) {
     String header = ctx.request().getHeader("Authorization");
     if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      ctx.fail(new ChatException(ErrorCode.UNAUTHENTICATED, "Authorization: Bearer <token> is required"));
-      return;
+      return Future.failedFuture(
+          new ChatException(ErrorCode.UNAUTHENTICATED, "Authorization: Bearer <token> is required"));
     }
-    authenticator.authenticate(header.substring(7).trim())
+    return authenticator.authenticate(header.substring(7).trim());
+  }
+
+  private static void authenticate(RoutingContext ctx, SessionAuthenticator authenticator) {
+    bearer(ctx, authenticator)
         .onSuccess(claims -> {
           ctx.put(USER_ID, claims.userId());
           ctx.put(SESSION_ID, claims.sessionId());
