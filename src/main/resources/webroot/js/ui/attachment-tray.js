@@ -9,10 +9,17 @@ import { icon } from '../core/icons.js';
 import { MAX_ATTACHMENTS } from '../app/outbox.js';
 import { formatSize } from './attachment-view.js';
 
+// Uploads in flight at once: the server takes a few per user per node (uploads.perUser, default 4).
+const PARALLEL_UPLOADS = 3;
+// A refused upload (429: the server's per-user or per-node slots are taken) waits and goes again.
+const MAX_RATE_LIMIT_WAITS = 10;
+const DEFAULT_RETRY_AFTER_MS = 1000;
+
 /** upload(file, {onProgress, signal}) -> Promise<attachment>; onChange() after every change; notify(text). */
 export function createAttachmentTray({ upload, onChange, notify }) {
   const element = h('ul', { class: 'attachment-tray', testid: 'attachment-tray', attrs: { 'aria-label': 'Attachments' }, props: { hidden: true } });
   let items = []; // {file, progress, attachment, error, controller, node, bar, previewUrl}
+  let running = 0;
 
   function add(files) {
     for (const file of files) {
@@ -24,21 +31,48 @@ export function createAttachmentTray({ upload, onChange, notify }) {
       items.push(item);
       renderItem(item);
       element.append(item.node);
-      upload(file, { onProgress: (fraction) => setProgress(item, fraction), signal: item.controller.signal }).then((attachment) => {
-        item.attachment = attachment;
+    }
+    pump();
+    element.hidden = items.length === 0;
+    onChange();
+  }
+
+  /** Starts queued uploads while fewer than PARALLEL_UPLOADS run. */
+  function pump() {
+    for (const item of items) {
+      if (running >= PARALLEL_UPLOADS) return;
+      if (item.started) continue;
+      item.started = true;
+      running += 1;
+      send(item).finally(() => {
+        running -= 1;
+        pump();
+      });
+    }
+  }
+
+  async function send(item) {
+    for (let waits = 0; ; waits += 1) {
+      try {
+        item.attachment = await upload(item.file, { onProgress: (fraction) => setProgress(item, fraction), signal: item.controller.signal });
         setProgress(item, 1);
         item.node.dataset.state = 'done';
         onChange();
-      }, (error) => {
+        return;
+      } catch (error) {
         if (!items.includes(item)) return; // removed: the abort is no failure
+        if (error.code === 'RATE_LIMITED' && waits < MAX_RATE_LIMIT_WAITS) {
+          await new Promise((resolve) => setTimeout(resolve, error.retryAfterMs ?? DEFAULT_RETRY_AFTER_MS));
+          if (!items.includes(item)) return;
+          continue;
+        }
         item.error = error;
         item.node.dataset.state = 'failed';
         item.status.textContent = describeError(error, { TOO_LARGE: 'Too large to upload.', BAD_REQUEST: 'This file can’t be sent.' });
         onChange();
-      });
+        return;
+      }
     }
-    element.hidden = items.length === 0;
-    onChange();
   }
 
   function renderItem(item) {

@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Pattern;
+import java.util.stream.IntStream;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -42,6 +43,8 @@ class WebAppRichIT extends WebAppHarness {
 
   /** Markup that would run if any new field were rendered as HTML. */
   private static final String XSS = "<img src=x onerror=__xss=1><b>bold";
+  /** A file name with markup (no "/": a name has no path, and no "=": multipart parsers treat it apart). */
+  private static final String FILE_XSS = "<b>bold<i>notes.txt";
 
   @Test
   @DisplayName("a reply shows the quote; clicking it loads older history and scrolls to the original; a reply from the bar reaches the other side; a recalled original says so")
@@ -227,7 +230,7 @@ class WebAppRichIT extends WebAppHarness {
 
     aliceTab.page().getByTestId("attach-input").setInputFiles(new FilePayload[] {
         new FilePayload("sunset.png", "image/png", png(800, 600)),
-        new FilePayload(XSS + ".txt", "text/plain", "packing list".getBytes(StandardCharsets.UTF_8)),
+        new FilePayload(FILE_XSS, "text/plain", "packing list".getBytes(StandardCharsets.UTF_8)),
     });
     Locator uploads = aliceTab.page().getByTestId("upload-item");
     assertThat(uploads).hasCount(2);
@@ -245,7 +248,7 @@ class WebAppRichIT extends WebAppHarness {
     Object width = image.evaluate("img => img.naturalWidth");
     assertTrue(((Number) width).intValue() > 0 && ((Number) width).intValue() <= 320, "a thumbnail at most 320 px wide: " + width);
     assertTrue(image.getAttribute("src").startsWith("blob:"), "an object URL");
-    assertThat(received.getByTestId("attachment-name")).hasText(XSS + ".txt");
+    assertThat(received.getByTestId("attachment-name")).hasText(FILE_XSS);
     assertThat(received.getByTestId("attachment-size")).hasText("12 B");
 
     received.getByTestId("attachment-open").click();
@@ -254,6 +257,17 @@ class WebAppRichIT extends WebAppHarness {
     assertEquals(800, ((Number) full.evaluate("img => img.naturalWidth")).intValue(), "full size");
     bobTab.page().keyboard().press("Escape");
     assertThat(full).hasCount(0);
+
+    // At most 10 per message; all ten upload, a few at a time (the server takes a few per user at once).
+    FilePayload[] eleven = IntStream.range(0, 11)
+        .mapToObj(i -> new FilePayload("note-" + i + ".txt", "text/plain", ("note " + i).getBytes(StandardCharsets.UTF_8)))
+        .toArray(FilePayload[]::new);
+    aliceTab.page().getByTestId("attach-input").setInputFiles(eleven);
+    assertThat(uploads).hasCount(10);
+    assertThat(aliceTab.page().getByTestId("error-notice")).containsText("At most 10 files per message.");
+    for (int i = 0; i < 10; i++) {
+      assertThat(uploads.nth(i)).hasAttribute("data-state", "done");
+    }
 
     String aliceToken = token(aliceTab);
     String bobToken = token(bobTab);
@@ -317,6 +331,9 @@ class WebAppRichIT extends WebAppHarness {
     assertEquals("ack", carolPhone.request(command("edit").put("messageId", typo.path("messageId").asLong())
         .put("text", "I'll bring the stove and three tents")).path("type").asText());
 
+    long club = api.group(carol, "Book club", List.of(alice, bob));
+    say(carolPhone, club, "@" + alice.username() + " which book is next?");
+
     ChatTab light = tab("light");
     ChatTab dark = tab("dark", new Browser.NewContextOptions().setViewportSize(1280, 800).setColorScheme(ColorScheme.DARK));
     Path dir = Path.of("docs", "screenshots");
@@ -347,6 +364,12 @@ class WebAppRichIT extends WebAppHarness {
     light.page().getByTestId("composer").press("Enter");
     assertThat(light.message("Booked for two nights")).hasAttribute("data-status", "sent");
 
+    light.page().getByTestId("message-search-button").click();
+    light.page().getByTestId("message-search-input").fill("ridge trail");
+    assertThat(light.page().getByTestId("search-result")).hasCount(2);
+    picture(light, dir.resolve("rich-search.png"));
+    light.page().getByTestId("message-search-close").click();
+
     light.page().getByTestId("attach-input").setInputFiles(new FilePayload("ridge.png", "image/png", png(960, 640)));
     assertThat(light.page().getByTestId("upload-item")).hasAttribute("data-state", "done");
     light.page().getByTestId("composer").fill("The ridge at sunrise");
@@ -354,11 +377,6 @@ class WebAppRichIT extends WebAppHarness {
     Locator image = light.message("The ridge at sunrise").getByTestId("attachment-image");
     awaitLoaded(image);
     picture(light, dir.resolve("rich-image.png"));
-
-    light.page().getByTestId("message-search-button").click();
-    light.page().getByTestId("message-search-input").fill("ridge trail");
-    assertThat(light.page().getByTestId("search-result")).hasCount(2);
-    picture(light, dir.resolve("rich-search.png"));
   }
 
   // ---------------------------------------------------------------------------------------------
