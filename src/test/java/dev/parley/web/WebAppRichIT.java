@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.JSHandle;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Request;
@@ -25,6 +26,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Pattern;
@@ -215,6 +217,54 @@ class WebAppRichIT extends WebAppHarness {
   }
 
   @Test
+  @DisplayName("files are attached by button, drop and paste, each uploading with its progress; one can be removed; at most 10 per message")
+  void attachingFiles() {
+    Api.Account alice = account("alice", "Alice Martin");
+    Api.Account bob = account("bob", "Bob Chen");
+    api.direct(alice, bob);
+    ChatTab aliceTab = tab("alice").signIn(alice.username());
+    aliceTab.open("Bob Chen");
+    Locator uploads = aliceTab.page().getByTestId("upload-item");
+
+    byte[] list = "packing list\n".repeat(200).getBytes(StandardCharsets.UTF_8);
+    aliceTab.page().getByTestId("attach-input").setInputFiles(new FilePayload(FILE_XSS, "text/plain", list));
+    assertThat(uploads.locator(".upload-name")).hasText(FILE_XSS);
+    assertThat(uploads).hasAttribute("data-state", "done");
+    assertThat(uploads.getByTestId("upload-progress")).hasAttribute("aria-valuenow", "100");
+    uploads.getByTestId("upload-remove").click();
+    assertThat(uploads).hasCount(0);
+    assertThat(aliceTab.page().getByTestId("send-button")).isDisabled();
+
+    // Dropped on the conversation and pasted into the composer, then removed again.
+    JSHandle dropped = aliceTab.page().evaluateHandle("() => { const data = new DataTransfer(); "
+        + "data.items.add(new File(['dropped'], 'dropped.txt', { type: 'text/plain' })); return data; }");
+    aliceTab.page().locator(".timeline-wrap").dispatchEvent("drop", Map.of("dataTransfer", dropped));
+    aliceTab.page().getByTestId("composer").evaluate("box => { const data = new DataTransfer(); "
+        + "data.items.add(new File(['pasted'], 'pasted.txt', { type: 'text/plain' })); "
+        + "box.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true })); }");
+    assertThat(uploads.locator(".upload-name")).hasText(new String[] {"dropped.txt", "pasted.txt"});
+    assertThat(uploads.nth(0)).hasAttribute("data-state", "done");
+    assertThat(uploads.nth(1)).hasAttribute("data-state", "done");
+    uploads.nth(1).getByTestId("upload-remove").click();
+    uploads.nth(0).getByTestId("upload-remove").click();
+    assertThat(uploads).hasCount(0);
+
+    // At most 10 per message; all ten upload, a few at a time (the server takes a few per user at once).
+    FilePayload[] eleven = IntStream.range(0, 11)
+        .mapToObj(i -> new FilePayload("note-" + i + ".txt", "text/plain", ("note " + i).getBytes(StandardCharsets.UTF_8)))
+        .toArray(FilePayload[]::new);
+    aliceTab.page().getByTestId("attach-input").setInputFiles(eleven);
+    assertThat(uploads).hasCount(10);
+    assertThat(aliceTab.page().getByTestId("error-notice")).containsText("At most 10 files per message.");
+    for (int i = 0; i < 10; i++) {
+      assertThat(uploads.nth(i)).hasAttribute("data-state", "done");
+    }
+
+    assertThat(aliceTab.page().getByTestId("send-button")).isEnabled();
+    assertNoMarkupRan(aliceTab);
+  }
+
+  @Test
   @DisplayName("an image sent from one tab shows its thumbnail in the other and opens full size; a file shows as a card; every request carries the token in a header, none in its URL")
   void attachments() {
     Api.Account alice = account("alice", "Alice Martin");
@@ -257,17 +307,6 @@ class WebAppRichIT extends WebAppHarness {
     assertEquals(800, ((Number) full.evaluate("img => img.naturalWidth")).intValue(), "full size");
     bobTab.page().keyboard().press("Escape");
     assertThat(full).hasCount(0);
-
-    // At most 10 per message; all ten upload, a few at a time (the server takes a few per user at once).
-    FilePayload[] eleven = IntStream.range(0, 11)
-        .mapToObj(i -> new FilePayload("note-" + i + ".txt", "text/plain", ("note " + i).getBytes(StandardCharsets.UTF_8)))
-        .toArray(FilePayload[]::new);
-    aliceTab.page().getByTestId("attach-input").setInputFiles(eleven);
-    assertThat(uploads).hasCount(10);
-    assertThat(aliceTab.page().getByTestId("error-notice")).containsText("At most 10 files per message.");
-    for (int i = 0; i < 10; i++) {
-      assertThat(uploads.nth(i)).hasAttribute("data-state", "done");
-    }
 
     String aliceToken = token(aliceTab);
     String bobToken = token(bobTab);
@@ -361,6 +400,12 @@ class WebAppRichIT extends WebAppHarness {
     light.page().getByTestId("composer").fill("Booked for two nights");
     picture(light, dir.resolve("rich-replies.png"));
     picture(dark, dir.resolve("rich-dark.png"));
+    ChatTab phone = phoneTab("phone").signIn(alice.username());
+    phone.open("Weekend hike");
+    Locator trail = phone.message("Shall we take the ridge trail on Saturday?");
+    trail.locator(".bubble").tap();
+    assertThat(trail.getByTestId("reply-button")).isVisible();
+    picture(phone, dir.resolve("phone-rich.png"));
     light.page().getByTestId("composer").press("Enter");
     assertThat(light.message("Booked for two nights")).hasAttribute("data-status", "sent");
 
