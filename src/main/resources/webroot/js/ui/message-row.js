@@ -28,7 +28,7 @@ export function messageRowSignature(row) {
     m.seq, m.messageId, m.status, m.delivery, m.text, m.ts, m.error?.code,
     row.placeholder, row.senderName, row.first, row.last, row.showSender, row.showAvatar,
     row.avatarColumn, row.seenByPeer, row.receipt, row.actions,
-    m.editedAt, m.attachments, row.quote, row.reactions, row.mentionTargets, row.editing, row.canReply,
+    m.editedAt, m.attachments, row.quote, row.reactions, row.mentionTargets, row.editing, row.canRespond,
   ]);
 }
 
@@ -66,7 +66,7 @@ export function renderMessageRow(row, handlers) {
     row.editing ? null : meta(m, row.own, withdrawn, deliveryOf(row)),
   ]);
   // Touch: a long press on the bubble opens the reaction picker; a tap shows the row's tools.
-  if (row.canReply && !row.editing) {
+  if (row.canRespond && !row.editing) {
     onLongPress(bubble, () => handlers.onReactMenu(m, bubble));
     bubble.addEventListener('click', (event) => {
       if (event.pointerType && event.pointerType !== 'mouse') bubble.closest('.message')?.classList.toggle('is-touched');
@@ -96,7 +96,7 @@ export function renderMessageRow(row, handlers) {
 function tools(row, { onMenu, onReply, onReactMenu }) {
   const m = row.message;
   const buttons = [];
-  if (row.canReply) {
+  if (row.canRespond) {
     buttons.push(h('button', {
       class: 'icon-button message-tool',
       testid: 'react-button',

@@ -50,7 +50,7 @@ export function createMessageSearch(session, { onOpen, onClose }) {
     } else if (event.key === 'Enter' && event.target === input) {
       clearTimeout(timer);
       run({ append: false });
-    } else if ((event.key === 'ArrowDown' || event.key === 'ArrowUp') && results.contains(document.activeElement) || (event.key === 'ArrowDown' && event.target === input)) {
+    } else if (movesThroughResults(event)) {
       const items = [...results.querySelectorAll('.search-result')];
       if (!items.length) return;
       event.preventDefault();
@@ -58,6 +58,12 @@ export function createMessageSearch(session, { onOpen, onClose }) {
       items[Math.max(0, Math.min(items.length - 1, index + (event.key === 'ArrowDown' ? 1 : -1)))].focus();
     }
   });
+
+  /** ArrowDown from the box enters the results; ArrowUp/ArrowDown move between them. */
+  function movesThroughResults(event) {
+    if (event.key === 'ArrowDown' && event.target === input) return true;
+    return (event.key === 'ArrowDown' || event.key === 'ArrowUp') && results.contains(document.activeElement);
+  }
 
   async function run({ append }) {
     const q = append ? query : input.value.trim();

@@ -219,7 +219,7 @@ export function createMessageTimeline(session, conversationId, { notify, onReply
         receipt: seen != null && message.seq === seen.seq ? seen.text : null,
         actions: actionsFor(message, conversation),
         placeholder: isWithdrawn(message) ? withdrawnText(message, store) : null,
-        canReply: message.messageId != null && message.delivery === Delivery.SENT && !isWithdrawn(message),
+        canRespond: message.messageId != null && message.delivery === Delivery.SENT && !isWithdrawn(message),
         quote: isWithdrawn(message) ? null : quoteFor(message, conversation, store),
         reactions: isWithdrawn(message) ? [] : reactionsFor(message, conversation, store),
         mentionTargets: isWithdrawn(message) ? {} : mentionTargetsFor(message, conversation, store),
