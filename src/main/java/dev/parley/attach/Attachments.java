@@ -1,5 +1,6 @@
 package dev.parley.attach;
 
+import dev.parley.protocol.Attachment;
 import dev.parley.store.UploadStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -57,7 +58,7 @@ public final class Attachments {
    * writes a pending row, streams the bytes and the thumbnail to the blob store, then makes the row
    * ready. A failure after the pending row tombstones it, so the sweep deletes what was stored.
    */
-  public Future<AttachmentView> store(long ownerId, String name, String declaredType, Path file, long size) {
+  public Future<Attachment> store(long ownerId, String name, String declaredType, Path file, long size) {
     return media.executeBlocking(() -> inspector.inspect(file, declaredType), false).compose(found -> {
       String id = newId();
       StoredUpload upload = new StoredUpload(id, ownerId, name, found.mime(), size, found.width(), found.height(),

@@ -1,5 +1,7 @@
 package dev.parley.attach;
 
+import dev.parley.protocol.Attachment;
+
 /**
  * An upload as its row holds it, once ready.
  *
@@ -30,7 +32,7 @@ public record StoredUpload(String id, long ownerId, String name, String mime, lo
   }
 
   /** PROTOCOL 2.2's attachment object. */
-  public AttachmentView view() {
-    return new AttachmentView(id, name, mime, size, width, height, thumbnailMime != null);
+  public Attachment view() {
+    return new Attachment(id, name, mime, size, width, height, thumbnailMime != null);
   }
 }

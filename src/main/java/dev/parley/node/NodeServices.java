@@ -3,12 +3,14 @@ package dev.parley.node;
 import dev.parley.attach.Attachments;
 import dev.parley.attach.MediaInspector;
 import dev.parley.attach.BlobStores;
+import dev.parley.attach.UploadClaims;
 import dev.parley.attach.UploadSlots;
 import dev.parley.auth.PasswordHasher;
 import dev.parley.auth.SessionAuthenticator;
 import dev.parley.auth.SignOut;
 import dev.parley.auth.TokenService;
 import dev.parley.bus.Fanout;
+import dev.parley.chat.AttachmentClaims;
 import dev.parley.chat.ConversationNotices;
 import dev.parley.chat.GroupChanges;
 import dev.parley.config.AppConfig;
@@ -38,13 +40,15 @@ import java.util.function.BooleanSupplier;
  * @param groups          group changes as stored events
  * @param attachments     uploads: storing, reading for those allowed, purging (PostgreSQL blobs by default)
  * @param uploadSlots     node-wide bounds on uploads in progress, in all and per user
+ * @param attachmentClaims a send's uploads claimed for its message
  */
 public record NodeServices(Vertx vertx, AppConfig config, String nodeId, Pool pool, TokenService tokens,
                            PasswordHasher hasher, UserStore users, ConversationStore conversations, EventLog log,
                            ReadMarkers readMarkers, LoginFailures loginFailures, ConversationNotices notices,
                            Fanout fanout, PresenceTracker presence, BooleanSupplier clusterHealthy,
                            UserConnections userConnections, SessionStore sessions, SessionAuthenticator authenticator,
-                           SignOut signOut, GroupChanges groups, Attachments attachments, UploadSlots uploadSlots) {
+                           SignOut signOut, GroupChanges groups, Attachments attachments, UploadSlots uploadSlots,
+                           AttachmentClaims attachmentClaims) {
 
   /** Builds the graph over the node's shared pool, hasher, presence and connection counts. */
   public static NodeServices create(Vertx vertx, AppConfig config, String nodeId, Pool pool, PasswordHasher hasher,
@@ -63,7 +67,8 @@ public record NodeServices(Vertx vertx, AppConfig config, String nodeId, Pool po
         new ConversationNotices(conversations, fanout), fanout, presence, clusterHealthy, userConnections, sessions,
         new SessionAuthenticator(tokens, sessions, System::currentTimeMillis),
         new SignOut(sessions, vertx.eventBus(), System::currentTimeMillis),
-        new GroupChanges(new GroupLog(pool, conversations), fanout), attachments, uploadSlots(vertx, config));
+        new GroupChanges(new GroupLog(pool, conversations), fanout), attachments, uploadSlots(vertx, config),
+        new UploadClaims(new UploadStore(pool), System::currentTimeMillis));
   }
 
   /** The node's one {@link UploadSlots}, shared by every verticle instance through Vert.x's local map. */

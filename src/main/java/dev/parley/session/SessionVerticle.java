@@ -4,7 +4,6 @@ import dev.parley.auth.PasswordHasher;
 import dev.parley.chat.ChatCommands;
 import dev.parley.chat.DirectConversations;
 import dev.parley.chat.MessageCommands;
-import dev.parley.chat.NoUploads;
 import dev.parley.chat.ReadCommands;
 import dev.parley.chat.SyncCommands;
 import dev.parley.config.AppConfig;
@@ -62,7 +61,8 @@ public final class SessionVerticle extends VerticleBase {
     var services = NodeServices.create(vertx, config, nodeId, pool, hasher, presence, clusterHealthy, userConnections);
     var directs = new DirectConversations(services.users(), services.conversations(), services.notices());
     var commands = new ChatCommands(
-        new MessageCommands(vertx.eventBus(), directs, services.conversations(), services.fanout(), new NoUploads()),
+        new MessageCommands(vertx.eventBus(), directs, services.conversations(), services.fanout(),
+            services.attachmentClaims()),
         new ReadCommands(services.readMarkers(), services.conversations(), services.fanout()),
         new SyncCommands(services.log(), services.conversations(), config.chat().syncPageSize()));
     var limits = new CommandPipeline.Limits(config.chat().ratePerSecond(), config.chat().rateBurst(),

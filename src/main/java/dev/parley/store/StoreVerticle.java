@@ -1,5 +1,6 @@
 package dev.parley.store;
 
+import dev.parley.attach.UploadPurge;
 import dev.parley.bus.Addresses;
 import dev.parley.bus.AppendMessage;
 import dev.parley.bus.BusFailures;
@@ -72,7 +73,7 @@ public final class StoreVerticle extends VerticleBase {
     this.chat = chat;
     this.readMarkers = new ReadMarkers(pool);
     this.metrics = metrics;
-    this.withdrawals = new Withdrawals(pool, chat.recallWindow());
+    this.withdrawals = new Withdrawals(pool, chat.recallWindow(), UploadPurge.over(pool));
     this.changes = new MessageChanges(pool, chat.editWindow());
   }
 

@@ -159,8 +159,8 @@ public final class UploadStore {
               StoredUpload upload = claimed.get(id);
               if (upload == null) {
                 String shown = id.length() > 32 ? id.substring(0, 32) + "..." : id;
-                return Future.failedFuture(ChatException.badRequest("upload " + shown
-                    + " is unknown, not the sender's, or attached to another message"));
+                return Future.failedFuture(ChatException.badRequest(
+                    "unknown upload, not the sender's, or attached to another message: " + shown));
               }
               ordered.add(upload);
             }

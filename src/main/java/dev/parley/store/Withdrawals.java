@@ -1,5 +1,6 @@
 package dev.parley.store;
 
+import dev.parley.attach.UploadPurge;
 import dev.parley.chat.GroupPolicy;
 import dev.parley.chat.Role;
 import dev.parley.protocol.ChatException;
@@ -10,6 +11,9 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Recall and revoke: one transaction that locks the conversation's row (serialising with appends
@@ -19,7 +23,7 @@ import java.time.Duration;
 public final class Withdrawals {
 
   private static final String FACTS = """
-      SELECT e.seq, e.sender_id, e.ts, e.status,
+      SELECT e.seq, e.sender_id, e.client_msg_id, e.ts, e.status,
              (SELECT m.role FROM members m WHERE m.conversation_id = e.conversation_id AND m.user_id = $2) AS role,
              r.seq AS prior_seq, r.sender_id AS prior_by, r.mode AS prior_mode, r.reason AS prior_reason,
              r.ts AS prior_ts
@@ -58,22 +62,37 @@ public final class Withdrawals {
    * @param wasNormal      whether the message counted as unread before (only for a new one)
    * @param members        the members at commit (only for a new one), who get the event
    * @param targetSender   the message's sender
+   * @param deletedUploads the uploads the message carried, tombstoned in the transaction (only for a new one)
    */
   public record Withdrawn(long conversationId, long seq, long messageId, long targetSeq, long by, String mode,
                           String reason, long ts, boolean created, boolean wasNormal, long[] members,
-                          long targetSender) {}
+                          long targetSender, List<String> deletedUploads) {}
+
+  private static final Logger LOG = LoggerFactory.getLogger(Withdrawals.class);
 
   private final Pool pool;
   private final Duration recallWindow;
+  private final UploadPurge uploads;
 
-  public Withdrawals(Pool pool, Duration recallWindow) {
+  public Withdrawals(Pool pool, Duration recallWindow, UploadPurge uploads) {
     this.pool = pool;
     this.recallWindow = recallWindow;
+    this.uploads = uploads;
   }
 
-  /** Withdraws a message, or fails with the protocol error the policy decided. */
+  /**
+   * Withdraws a message, or fails with the protocol error the policy decided. The message's uploads
+   * are tombstoned in the transaction (served to nobody from the commit on) and purged right after
+   * it; a purge cut short is finished by the upload sweep.
+   */
   public Future<Withdrawn> withdraw(long messageId, long by, GroupPolicy.WithdrawMode mode, String reason) {
-    return MessageLock.run(pool, messageId, (tx, locked) -> withdrawLocked(tx, locked, messageId, by, mode, reason));
+    return MessageLock.run(pool, messageId, (tx, locked) -> withdrawLocked(tx, locked, messageId, by, mode, reason))
+        .andThen(done -> {
+          if (done.succeeded() && !done.result().deletedUploads().isEmpty()) {
+            uploads.purge(done.result().deletedUploads()).onFailure(failure ->
+                LOG.warn("a withdrawn message's uploads wait for the sweep: {}", failure.toString()));
+          }
+        });
   }
 
   private Future<Withdrawn> withdrawLocked(SqlConnection tx, MessageLock.Locked conversation, long messageId, long by,
@@ -95,7 +114,7 @@ public final class Withdrawals {
             "the recall window of " + recallWindow.toSeconds() + " s has closed"));
         case EXISTING -> Future.succeededFuture(new Withdrawn(conversationId, row.getLong("prior_seq"), messageId,
             targetSeq, row.getLong("prior_by"), row.getString("prior_mode"), row.getString("prior_reason"),
-            row.getLong("prior_ts"), false, false, new long[0], facts.senderId()));
+            row.getLong("prior_ts"), false, false, new long[0], facts.senderId(), List.of()));
         case ALLOWED -> {
           long seq = conversation.lastSeq() + 1;
           long now = facts.now();
@@ -103,8 +122,10 @@ public final class Withdrawals {
           yield tx.preparedQuery(ERASE_AND_APPEND)
               .execute(Tuple.from(new Object[] {conversationId, targetSeq, seq, mode.status(), messageId, by,
                   mode.wire(), kept, now}))
-              .map(appended -> new Withdrawn(conversationId, seq, messageId, targetSeq, by, mode.wire(), kept, now,
-                  true, "normal".equals(row.getString("status")), MessageChanges.members(appended), facts.senderId()));
+              .compose(appended -> UploadStore.tombstoneClaimed(tx, facts.senderId(), row.getString("client_msg_id"), now)
+                  .map(files -> new Withdrawn(conversationId, seq, messageId, targetSeq, by, mode.wire(), kept, now,
+                      true, "normal".equals(row.getString("status")), MessageChanges.members(appended),
+                      facts.senderId(), files)));
         }
       };
     });

@@ -2,9 +2,12 @@ package dev.parley.uploads;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.parley.testing.Api;
+import dev.parley.testing.ChatClient;
 import dev.parley.testing.ClusterExtension;
 import dev.parley.testing.Conditions;
+import dev.parley.testing.Frames;
 import dev.parley.testing.TestCluster;
 import dev.parley.testing.Uploads;
 import java.time.Duration;
@@ -18,7 +21,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class UploadSweepIT {
 
-  private static final int TTL_S = 2;
+  private static final int TTL_S = 4;
 
   @RegisterExtension
   static final ClusterExtension cluster = new ClusterExtension(1, TestCluster.Settings.DEFAULTS
@@ -61,5 +64,44 @@ class UploadSweepIT {
     Conditions.await(() -> count("SELECT count(*) FROM uploads WHERE id = '" + id + "'") == 0,
         Duration.ofSeconds(30), Duration.ofMillis(100), "the sweep to delete the pending upload");
     assertEquals(0, count("SELECT count(*) FROM blob_chunks WHERE blob_key = '" + id + "'"));
+  }
+
+  @Test
+  @DisplayName("an upload a message carries survives the sweep: its reference is recorded and members still read it")
+  void referencedUploadSurvives() {
+    Api.Account alice = cluster.api().newAccount("kept");
+    Api.Account bob = cluster.api().newAccount("kept_peer");
+    long direct = cluster.api().direct(alice, bob);
+    try (ChatClient phone = ChatClient.login(cluster.port(0), alice, "phone")) {
+      // Uploaded right before the send, so the send claims it well within the short TTL.
+      Uploads.Uploaded uploaded = Uploads.upload(cluster.port(0), alice.token(), "kept.bin", null, UploadsIT.random(1000));
+      ObjectNode send = Frames.cmd("send").put("conversationId", direct).put("clientMsgId", "kept-1").put("text", "");
+      send.putArray("attachments").add(uploaded.id());
+      assertEquals("ack", phone.request(send).path("type").asText());
+      Conditions.await(() -> count("SELECT count(*) FROM uploads WHERE id = '" + uploaded.id()
+              + "' AND message_id IS NOT NULL") == 1,
+          Duration.ofSeconds(30), Duration.ofMillis(100), "the sweep to record the message that references the upload");
+      assertEquals(200, Uploads.download(cluster.port(0), bob.token(), uploaded.id(), false).status());
+    }
+  }
+
+  @Test
+  @DisplayName("an upload claimed by a send that never committed is swept after the TTL")
+  void claimedButNeverSentIsSwept() {
+    Api.Account alice = cluster.api().newAccount("lost");
+    Api.Account bob = cluster.api().newAccount("lost_b");
+    Api.Account carol = cluster.api().newAccount("lost_c");
+    long notHers = cluster.api().group(bob, "not hers", java.util.List.of(carol));
+    Uploads.Uploaded uploaded;
+    try (ChatClient phone = ChatClient.login(cluster.port(0), alice, "phone")) {
+      uploaded = Uploads.upload(cluster.port(0), alice.token(), "lost.bin", null, UploadsIT.random(1000));
+      ObjectNode send = Frames.cmd("send").put("conversationId", notHers).put("clientMsgId", "lost-1").put("text", "");
+      send.putArray("attachments").add(uploaded.id());
+      Frames.assertError(phone.request(send), "NOT_FOUND");
+    }
+    assertEquals(1, count("SELECT count(*) FROM uploads WHERE id = '" + uploaded.id()
+        + "' AND claim_client_msg_id = 'lost-1'"), "claimed before the append was refused");
+    Conditions.await(() -> count("SELECT count(*) FROM uploads WHERE id = '" + uploaded.id() + "'") == 0,
+        Duration.ofSeconds(30), Duration.ofMillis(100), "the sweep to delete the claimed, never sent upload");
   }
 }

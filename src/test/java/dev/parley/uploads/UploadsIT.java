@@ -7,11 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.parley.attach.UploadSlots;
 import dev.parley.protocol.Json;
 import dev.parley.testing.Api;
+import dev.parley.testing.ChatClient;
 import dev.parley.testing.ClusterExtension;
 import dev.parley.testing.Conditions;
+import dev.parley.testing.Frames;
 import dev.parley.testing.TestCluster;
 import dev.parley.testing.Uploads;
 import java.awt.Color;
@@ -32,7 +36,10 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** PROTOCOL 2 and 2.2 uploads on two clustered nodes and real PostgreSQL: storage, reads, limits, headers. */
+/**
+ * PROTOCOL 1, 2 and 2.2 uploads on two clustered nodes and real PostgreSQL: storage, reads, limits,
+ * headers, and sends that carry them (claims, access for members, deletion on recall).
+ */
 class UploadsIT {
 
   private static final int MAX_BYTES = 2 * 1024 * 1024;
@@ -282,6 +289,121 @@ class UploadsIT {
     Conditions.await(() -> slots(0).running() == 0, Duration.ofSeconds(10), Duration.ofMillis(50),
         "the abandoned uploads to give their slots back");
     assertEquals(201, Uploads.upload(cluster.port(0), alice.token(), "after.bin", null, random(100)).status());
+  }
+
+  private static ObjectNode sendWith(long conversationId, String clientMsgId, String text, String... uploadIds) {
+    ObjectNode send = Frames.cmd("send").put("conversationId", conversationId).put("clientMsgId", clientMsgId)
+        .put("text", text);
+    ArrayNode ids = send.putArray("attachments");
+    for (String id : uploadIds) {
+      ids.add(id);
+    }
+    return send;
+  }
+
+  private static void assertAttachment(JsonNode attachment, Uploads.Uploaded uploaded) {
+    for (String field : List.of("id", "name", "mime", "size", "width", "height", "thumbnail")) {
+      assertTrue(attachment.has(field), field + " in " + attachment);
+      assertEquals(uploaded.body().get(field), attachment.get(field), field);
+    }
+  }
+
+  @Test
+  @DisplayName("a send carries its uploads to every place that shows the message; then members read them from any node, others 404")
+  void sendsWithAttachments() {
+    Api.Account alice = account("att_alice");
+    Api.Account bob = account("att_bob");
+    Api.Account carol = account("att_carol");
+    long direct = cluster.api().direct(alice, bob);
+    Uploads.Uploaded photo = Uploads.upload(cluster.port(0), alice.token(), "photo.png", "image/png", image(800, 600, "png"));
+    Uploads.Uploaded report = Uploads.upload(cluster.port(1), alice.token(), "report.pdf", "application/pdf",
+        "%PDF-1.4\n%%EOF\n".getBytes(StandardCharsets.ISO_8859_1));
+    assertEquals(404, Uploads.download(cluster.port(1), bob.token(), photo.id(), false).status(),
+        "not the peer's before it is sent");
+    assertEquals(200, Uploads.download(cluster.port(1), alice.token(), photo.id(), false).status(),
+        "the uploader's before it is sent");
+    try (ChatClient alicePhone = ChatClient.login(cluster.port(0), alice, "phone");
+         ChatClient bobPhone = ChatClient.login(cluster.port(1), bob, "phone")) {
+      JsonNode ack = alicePhone.request(sendWith(direct, "att-1", "", photo.id(), report.id()));
+      assertEquals("ack", ack.path("type").asText(), ack.toString());
+      JsonNode live = bobPhone.await(ChatClient.event("message", direct));
+      assertEquals("", live.path("text").asText(), "a message with attachments may have empty text");
+      assertEquals(2, live.path("attachments").size(), live.toString());
+      assertAttachment(live.path("attachments").get(0), photo);
+      assertAttachment(live.path("attachments").get(1), report);
+
+      JsonNode history = cluster.api().get("/conversations/" + direct + "/messages", bob.token()).body()
+          .path("messages").get(0);
+      assertAttachment(history.path("attachments").get(0), photo);
+      assertAttachment(history.path("attachments").get(1), report);
+      ObjectNode sync = Frames.cmd("sync");
+      sync.putObject("since").put(Long.toString(direct), 0);
+      bobPhone.send(sync);
+      JsonNode synced = bobPhone.await(frame -> "message".equals(frame.path("type").asText())
+          && frame.path("conversationId").asLong() == direct);
+      assertAttachment(synced.path("attachments").get(0), photo);
+
+      Uploads.Download read = Uploads.download(cluster.port(1), bob.token(), photo.id(), false);
+      assertEquals(200, read.status(), "a member reads it once a message carries it");
+      assertEquals(photo.body().path("size").asLong(), read.bytes().length);
+      assertEquals(200, Uploads.download(cluster.port(0), bob.token(), photo.id(), true).status());
+      assertEquals(200, Uploads.download(cluster.port(0), bob.token(), report.id(), false).status());
+      assertEquals(404, Uploads.download(cluster.port(1), carol.token(), photo.id(), false).status(), "not a member");
+
+      JsonNode again = alicePhone.request(sendWith(direct, "att-1", "", photo.id(), report.id()));
+      assertEquals(ack.path("messageId").asLong(), again.path("messageId").asLong(), "a retried send is idempotent");
+      assertEquals(ack.path("seq").asLong(), again.path("seq").asLong());
+    }
+  }
+
+  @Test
+  @DisplayName("a send naming an unknown upload, someone else's, one already attached to another message, or 11 is 400")
+  void attachmentRules() {
+    Api.Account alice = account("rule_alice");
+    Api.Account bob = account("rule_bob");
+    long direct = cluster.api().direct(alice, bob);
+    Uploads.Uploaded mine = Uploads.upload(cluster.port(0), alice.token(), "a.bin", null, random(1000));
+    Uploads.Uploaded bobs = Uploads.upload(cluster.port(0), bob.token(), "b.bin", null, random(1000));
+    try (ChatClient alicePhone = ChatClient.login(cluster.port(1), alice, "phone")) {
+      Frames.assertError(alicePhone.request(sendWith(direct, "r-unknown", "x", "AAAAAAAAAAAAAAAAAAAAAA")), "BAD_REQUEST");
+      Frames.assertError(alicePhone.request(sendWith(direct, "r-foreign", "x", bobs.id())), "BAD_REQUEST");
+      Frames.assertError(alicePhone.request(sendWith(direct, "r-mixed", "x", mine.id(), bobs.id())), "BAD_REQUEST");
+      String[] eleven = new String[11];
+      for (int i = 0; i < 11; i++) {
+        eleven[i] = Uploads.upload(cluster.port(0), alice.token(), "f" + i + ".bin", null, random(100 + i)).id();
+      }
+      Frames.assertError(alicePhone.request(sendWith(direct, "r-eleven", "x", eleven)), "BAD_REQUEST");
+      JsonNode first = alicePhone.request(sendWith(direct, "r-first", "x", mine.id()));
+      assertEquals("ack", first.path("type").asText(), "the refused mixed send claimed nothing: " + first);
+      Frames.assertError(alicePhone.request(sendWith(direct, "r-reused", "y", mine.id())), "BAD_REQUEST");
+      JsonNode ten = alicePhone.request(sendWith(direct, "r-ten", "ten", java.util.Arrays.copyOf(eleven, 10)));
+      assertEquals("ack", ten.path("type").asText(), ten.toString());
+    }
+    assertEquals(404, Uploads.download(cluster.port(0), alice.token(), bobs.id(), false).status());
+  }
+
+  @Test
+  @DisplayName("a recall deletes the message's files: 404 for everyone from then on, and their rows and chunks go")
+  void recallDeletesFiles() {
+    Api.Account alice = account("rec_alice");
+    Api.Account bob = account("rec_bob");
+    long direct = cluster.api().direct(alice, bob);
+    Uploads.Uploaded photo = Uploads.upload(cluster.port(0), alice.token(), "oops.jpg", "image/jpeg", image(400, 300, "jpeg"));
+    try (ChatClient alicePhone = ChatClient.login(cluster.port(0), alice, "phone")) {
+      JsonNode ack = alicePhone.request(sendWith(direct, "rec-1", "look", photo.id()));
+      assertEquals(200, Uploads.download(cluster.port(1), bob.token(), photo.id(), true).status());
+      JsonNode recalled = alicePhone.request(Frames.cmd("recall").put("messageId", ack.path("messageId").asLong()));
+      assertEquals("ack", recalled.path("type").asText(), recalled.toString());
+    }
+    assertEquals(404, Uploads.download(cluster.port(1), bob.token(), photo.id(), false).status());
+    assertEquals(404, Uploads.download(cluster.port(0), alice.token(), photo.id(), false).status());
+    assertEquals(404, Uploads.download(cluster.port(1), bob.token(), photo.id(), true).status());
+    Conditions.await(() -> cluster.database().queryLong("SELECT count(*) FROM uploads WHERE id = '" + photo.id() + "'")
+        + cluster.database().queryLong("SELECT count(*) FROM blob_chunks WHERE blob_key LIKE '" + photo.id() + "%'") == 0,
+        Duration.ofSeconds(10), Duration.ofMillis(50), "the recalled message's upload rows and chunks to be deleted");
+    JsonNode message = cluster.api().get("/conversations/" + direct + "/messages", bob.token()).body()
+        .path("messages").get(0);
+    assertEquals(0, message.path("attachments").size(), "the withdrawn message lists no attachments");
   }
 
   private static UploadSlots slots(int node) {
