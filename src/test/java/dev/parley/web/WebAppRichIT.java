@@ -17,7 +17,6 @@ import com.microsoft.playwright.options.FilePayload;
 import dev.parley.testing.Api;
 import dev.parley.testing.ChatClient;
 import java.awt.Color;
-import java.awt.GradientPaint;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
@@ -483,12 +482,17 @@ class WebAppRichIT extends WebAppHarness {
     }
   }
 
-  /** A PNG of the given size: a gradient, so a thumbnail of it is a real image. */
+  /**
+   * A PNG of the given size in flat colours: a sky, a sea and a ridge (a few KB, a real image to
+   * decode and thumbnail).
+   */
   static byte[] png(int width, int height) {
     BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
     Graphics2D graphics = image.createGraphics();
-    graphics.setPaint(new GradientPaint(0, 0, new Color(0xF59E0B), width, height, new Color(0x5046E5)));
-    graphics.fillRect(0, 0, width, height);
+    graphics.setColor(new Color(0xF59E0B));
+    graphics.fillRect(0, 0, width, height / 2);
+    graphics.setColor(new Color(0x5046E5));
+    graphics.fillRect(0, height / 2, width, height - height / 2);
     graphics.setColor(new Color(0x1F2937));
     graphics.fillPolygon(new int[] {0, width / 3, width / 2, (2 * width) / 3, width, width, 0},
         new int[] {(3 * height) / 4, height / 2, (3 * height) / 5, height / 3, (2 * height) / 3, height, height}, 7);
