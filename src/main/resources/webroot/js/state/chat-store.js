@@ -289,11 +289,8 @@ export class ChatStore extends Emitter {
 
   /** A `message` event (live or resumed). */
   applyMessage(event) {
-    const conversation = this.get(event.conversationId);
-    if (!conversation) {
-      this.emit('unknown-conversation', event.conversationId);
-      return;
-    }
+    const conversation = this.#conversationOf(event);
+    if (!conversation) return;
     const fresh = conversation.seqs.add(event.seq);
     const message = conversation.timeline.active ? conversation.timeline.upsert(event) : messageFromServer(event);
     if (fresh) {
@@ -309,11 +306,8 @@ export class ChatStore extends Emitter {
 
   /** A `recall` event, or our own recall/revoke once acknowledged. */
   applyRecall(event) {
-    const conversation = this.get(event.conversationId);
-    if (!conversation) {
-      this.emit('unknown-conversation', event.conversationId);
-      return;
-    }
+    const conversation = this.#conversationOf(event);
+    if (!conversation) return;
     conversation.seqs.add(event.seq);
     const withdrawal = { by: event.by, mode: event.mode, reason: event.reason ?? null };
     const status = event.mode === 'revoke' ? Status.REVOKED : Status.RECALLED;
@@ -324,11 +318,8 @@ export class ChatStore extends Emitter {
 
   /** An `edit` or `reaction` event, or our own edit or reaction once acknowledged. */
   applyChange(event) {
-    const conversation = this.get(event.conversationId);
-    if (!conversation) {
-      this.emit('unknown-conversation', event.conversationId);
-      return;
-    }
+    const conversation = this.#conversationOf(event);
+    if (!conversation) return;
     conversation.seqs.add(event.seq);
     if (conversation.timeline.active) conversation.timeline.applyChange(event);
     // The list preview shows the current text of the latest message.
@@ -337,6 +328,13 @@ export class ChatStore extends Emitter {
       applyEdit(last, event);
     }
     this.#changedConversation(conversation);
+  }
+
+  /** The conversation an event names; an unknown one is announced (the session refreshes the list). */
+  #conversationOf(event) {
+    const conversation = this.get(event.conversationId);
+    if (!conversation) this.emit('unknown-conversation', event.conversationId);
+    return conversation;
   }
 
   /** Asks the open timeline to bring a message into view (a reply's quote, a search result). */
@@ -363,11 +361,8 @@ export class ChatStore extends Emitter {
    * followed by `left`, which drops the conversation.
    */
   applyGroupEvent(event) {
-    const conversation = this.get(event.conversationId);
-    if (!conversation) {
-      this.emit('unknown-conversation', event.conversationId);
-      return;
-    }
+    const conversation = this.#conversationOf(event);
+    if (!conversation) return;
     if (!conversation.seqs.add(event.seq)) return;
     if (conversation.timeline.active) conversation.timeline.applyNote(event);
     if (event.type === 'title') {
