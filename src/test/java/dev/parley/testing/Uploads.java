@@ -79,9 +79,15 @@ public final class Uploads {
 
   /** Posts these parts as a multipart body. */
   public static Uploaded upload(int port, String token, Part... parts) {
+    return upload(port, token, false, parts);
+  }
+
+  /** Posts these parts, with {@code Expect: 100-continue} when asked (the body goes only after a 100). */
+  public static Uploaded upload(int port, String token, boolean expectContinue, Part... parts) {
     String boundary = "----parley" + UUID.randomUUID().toString().replace("-", "");
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/uploads"))
         .timeout(Duration.ofSeconds(60))
+        .expectContinue(expectContinue)
         .header("Content-Type", "multipart/form-data; boundary=" + boundary)
         .POST(HttpRequest.BodyPublishers.ofByteArray(multipart(boundary, parts)));
     if (token != null) {
