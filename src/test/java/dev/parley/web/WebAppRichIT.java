@@ -19,6 +19,7 @@ import dev.parley.testing.ChatClient;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -26,6 +27,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Pattern;
@@ -278,7 +280,7 @@ class WebAppRichIT extends WebAppHarness {
     bobTab.open("Alice Martin");
 
     aliceTab.page().getByTestId("attach-input").setInputFiles(new FilePayload[] {
-        new FilePayload("sunset.png", "image/png", png(800, 600)),
+        new FilePayload("sunset.png", "image/png", photo(800, 600)),
         new FilePayload(FILE_XSS, "text/plain", "packing list".getBytes(StandardCharsets.UTF_8)),
     });
     Locator uploads = aliceTab.page().getByTestId("upload-item");
@@ -483,6 +485,25 @@ class WebAppRichIT extends WebAppHarness {
   }
 
   /**
+   * A PNG the size of a phone photo's bytes (about 1.4 MB: the scene of {@link #png} with seeded
+   * noise, which PNG cannot compress), so the upload crosses nginx's default body limits.
+   */
+  static byte[] photo(int width, int height) {
+    try {
+      BufferedImage image = ImageIO.read(new ByteArrayInputStream(png(width, height)));
+      var random = new Random(42);
+      for (int y = 0; y < height; y++) {
+        for (int x = 0; x < width; x++) {
+          image.setRGB(x, y, image.getRGB(x, y) ^ (random.nextInt() & 0x1F1F1F));
+        }
+      }
+      return encode(image);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
    * A PNG of the given size in flat colours: a sky, a sea and a ridge (a few KB, a real image to
    * decode and thumbnail).
    */
@@ -497,6 +518,10 @@ class WebAppRichIT extends WebAppHarness {
     graphics.fillPolygon(new int[] {0, width / 3, width / 2, (2 * width) / 3, width, width, 0},
         new int[] {(3 * height) / 4, height / 2, (3 * height) / 5, height / 3, (2 * height) / 3, height, height}, 7);
     graphics.dispose();
+    return encode(image);
+  }
+
+  private static byte[] encode(BufferedImage image) {
     try (var out = new ByteArrayOutputStream()) {
       ImageIO.write(image, "png", out);
       return out.toByteArray();
