@@ -10,7 +10,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.JSHandle;
 import com.microsoft.playwright.Locator;
-import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Request;
 import com.microsoft.playwright.options.ColorScheme;
 import com.microsoft.playwright.options.FilePayload;
@@ -464,10 +463,17 @@ class WebAppRichIT extends WebAppHarness {
     assertEquals("ack", client.request(command("read").put("conversationId", conversationId).put("seq", seq)).path("type").asText());
   }
 
-  /** Waits (bounded) until the image has loaded. */
+  /**
+   * Waits (bounded) until the image has loaded, in the page: a polling waitForFunction would
+   * evaluate a string, which the app's CSP (no 'unsafe-eval') refuses.
+   */
   private static void awaitLoaded(Locator image) {
-    image.page().waitForFunction("img => img.complete && img.naturalWidth > 0", image.elementHandle(),
-        new Page.WaitForFunctionOptions().setTimeout(UI_TIMEOUT_MS));
+    image.evaluate("(img, ms) => new Promise((resolve, reject) => {"
+        + " if (img.complete && img.naturalWidth > 0) return resolve();"
+        + " const timer = setTimeout(() => reject(new Error('image not loaded')), ms);"
+        + " img.addEventListener('load', () => { clearTimeout(timer); resolve(); }, { once: true });"
+        + " img.addEventListener('error', () => { clearTimeout(timer); reject(new Error('image failed')); }, { once: true }); })",
+        UI_TIMEOUT_MS);
   }
 
   /** The tab's session token, as the app keeps it. */
