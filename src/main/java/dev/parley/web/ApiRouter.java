@@ -31,7 +31,7 @@ public final class ApiRouter {
   private static final Logger LOG = LoggerFactory.getLogger(ApiRouter.class);
   private static final long MAX_BODY_BYTES = 64 * 1024;
   private static final String CSP =
-      "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:; style-src 'self'; "
+      "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data: blob:; style-src 'self'; "
           + "object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
 
   private ApiRouter() {}

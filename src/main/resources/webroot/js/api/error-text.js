@@ -8,6 +8,8 @@ const DEFAULT_TEXT = {
   NOT_FOUND: 'That no longer exists, or you are no longer a member.',
   BAD_REQUEST: "That didn't look right to the server.",
   TOO_LARGE: 'That message is too long. The limit is 4,000 characters.',
+  EDIT_WINDOW_EXPIRED: 'Too late to edit: messages can only be edited for a while after sending.',
+  CANCELLED: 'Cancelled.',
   RECALL_WINDOW_EXPIRED: 'Too late to recall: messages can only be recalled shortly after sending.',
   CONFLICT: 'That username is already taken.',
   UNAVAILABLE: 'The server is busy right now. Please try again in a moment.',

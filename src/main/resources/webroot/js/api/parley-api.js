@@ -91,6 +91,66 @@ export class ParleyApi {
     return this.#call('DELETE', `/conversations/${conversationId}/members/${userId}`);
   }
 
+  /** GET /search (PROTOCOL.md §2): the caller's messages matching every term, newest first. */
+  async searchMessages(q, { conversationId, before, limit = 20 } = {}) {
+    const params = new URLSearchParams({ q, limit: String(limit) });
+    if (conversationId != null) params.set('conversationId', String(conversationId));
+    if (before != null) params.set('before', String(before));
+    const { results } = await this.#call('GET', `/search?${params}`);
+    return results ?? [];
+  }
+
+  /**
+   * The bytes of an upload (or its thumbnail) as a Blob. The token goes in the Authorization
+   * header: an <img src> cannot carry it, and a token in a URL would end up in logs and history.
+   */
+  async uploadBlob(id, { thumbnail = false } = {}) {
+    const path = `/uploads/${encodeURIComponent(id)}${thumbnail ? '/thumbnail' : ''}`;
+    let response;
+    try {
+      response = await fetch(PREFIX + path, { headers: { Authorization: `Bearer ${this.#token}` }, credentials: 'omit' });
+    } catch {
+      throw new ParleyError(ClientCode.NETWORK, 'network unreachable');
+    }
+    if (response.ok) return response.blob();
+    const error = toError(response, await response.json().catch(() => null));
+    if (response.status === 401) this.#onUnauthenticated(error);
+    throw error;
+  }
+
+  /**
+   * POST /uploads with one `file` part, through XMLHttpRequest: fetch() reports no upload
+   * progress. onProgress(fraction 0..1); signal aborts it. Resolves with the attachment (2.2).
+   */
+  upload(file, { onProgress = () => {}, signal } = {}) {
+    return new Promise((resolve, reject) => {
+      const request = new XMLHttpRequest();
+      request.open('POST', `${PREFIX}/uploads`);
+      request.setRequestHeader('Authorization', `Bearer ${this.#token}`);
+      request.setRequestHeader('Accept', 'application/json');
+      request.responseType = 'json';
+      request.upload.addEventListener('progress', (event) => {
+        if (event.lengthComputable && event.total > 0) onProgress(event.loaded / event.total);
+      });
+      request.addEventListener('load', () => {
+        if (request.status === 201 || request.status === 200) {
+          onProgress(1);
+          resolve(request.response);
+          return;
+        }
+        const error = toError({ status: request.status, statusText: request.statusText, headers: { get: (name) => request.getResponseHeader(name) } }, request.response);
+        if (request.status === 401) this.#onUnauthenticated(error);
+        reject(error);
+      });
+      request.addEventListener('error', () => reject(new ParleyError(ClientCode.NETWORK, 'network unreachable')));
+      request.addEventListener('abort', () => reject(new ParleyError(ClientCode.CANCELLED, 'upload cancelled')));
+      signal?.addEventListener('abort', () => request.abort(), { once: true });
+      const form = new FormData();
+      form.append('file', file, file.name || 'pasted-image.png');
+      request.send(form);
+    });
+  }
+
   async #call(method, path, { body, authenticated = true, notifyUnauthenticated = true } = {}) {
     const headers = { Accept: 'application/json' };
     if (body !== undefined) headers['Content-Type'] = 'application/json';

@@ -25,4 +25,6 @@ export const ClientCode = Object.freeze({
   DISCONNECTED: 'DISCONNECTED',
   /** No answer within the client's patience. */
   TIMEOUT: 'TIMEOUT',
+  /** The user cancelled it (an upload removed from the composer). */
+  CANCELLED: 'CANCELLED',
 });

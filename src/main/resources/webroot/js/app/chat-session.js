@@ -24,6 +24,8 @@ const MAX_PAGE = 200;
 const MAX_UNREAD_PAGES = 10;
 // A resume that is still behind after this many sync rounds is finished on the next connection.
 const MAX_SYNC_ROUNDS = 20;
+// A jump to an older message (a reply's original, a search result) loads at most this many pages above what is loaded.
+const MAX_JUMP_PAGES = 25;
 
 export class ChatSession extends Emitter {
   /** Unsent composer text per conversation id, kept while switching conversations. */
@@ -40,6 +42,7 @@ export class ChatSession extends Emitter {
   #refreshing = null;
   #refreshAgain = false;
   #refreshTimer = null;
+  #latestLoads = new Map(); // conversation id -> the first page's load in flight
 
   /** credentials: {token, userId}; deviceId: this tab's device id. */
   constructor({ credentials, deviceId }) {
@@ -138,9 +141,12 @@ export class ChatSession extends Emitter {
 
   // ---- messages ----
 
-  /** Throws a ParleyError (TOO_LARGE, BAD_REQUEST) when the text cannot be sent. */
-  send(id, text) {
-    const message = this.#outbox.send(id, text);
+  /**
+   * Throws a ParleyError (TOO_LARGE, BAD_REQUEST) when the text cannot be sent.
+   * options: {replyTo: messageId, attachments: [attachment]}.
+   */
+  send(id, text, options = {}) {
+    const message = this.#outbox.send(id, text, options);
     this.#typing.sent(id);
     this.drafts.delete(id);
     return message;
@@ -162,6 +168,85 @@ export class ChatSession extends Emitter {
       if (error.code === 'RECALL_WINDOW_EXPIRED') this.store.refuseRecall(id, message);
       throw error;
     }
+  }
+
+  /** Replaces the text of an own message (within the edit window); throws a ParleyError when refused. */
+  async edit(id, message, text) {
+    try {
+      const ack = await this.#socket.command('edit', { messageId: message.messageId, text });
+      // Our own connection gets no edit event: the ack stands in for it.
+      this.store.applyChange({
+        type: 'edit',
+        conversationId: ack.conversationId ?? id,
+        seq: ack.seq,
+        messageId: message.messageId,
+        targetSeq: message.seq,
+        by: this.store.me.id,
+        text,
+        editedAt: ack.editedAt ?? this.store.clock.now(),
+      });
+    } catch (error) {
+      if (error.code === 'EDIT_WINDOW_EXPIRED') this.store.refuseEdit(id, message);
+      throw error;
+    }
+  }
+
+  /** Adds or removes our reaction; throws a ParleyError when refused. */
+  async react(id, message, emoji, add) {
+    const ack = await this.#socket.command('react', { messageId: message.messageId, emoji, add });
+    const conversation = this.store.get(ack.conversationId ?? id);
+    // Nothing changed (a repeat): the ack names the current last seq, already taken in.
+    if (!conversation || conversation.seqs.has(ack.seq)) return;
+    this.store.applyChange({
+      type: 'reaction',
+      conversationId: conversation.id,
+      seq: ack.seq,
+      messageId: message.messageId,
+      targetSeq: message.seq,
+      userId: this.store.me.id,
+      emoji,
+      add,
+    });
+  }
+
+  /**
+   * Brings a message into view in its conversation (target: {seq} or {messageId}), loading
+   * older history until it is there. Returns false when it could not be found.
+   */
+  async jumpTo(id, target) {
+    const request = { conversationId: id, ...target };
+    this.store.requestFocus(request);
+    const conversation = this.store.get(id);
+    if (!conversation || conversation.draft) return false;
+    if (!conversation.timeline.active) this.#loadLatest(conversation);
+    await this.#latestLoads.get(id);
+    const { timeline } = conversation;
+    const loaded = () => (target.seq != null ? timeline.oldestSeq != null && timeline.oldestSeq <= target.seq : timeline.byMessageId(target.messageId) != null);
+    for (let page = 0; !loaded() && !timeline.reachedStart && page < MAX_JUMP_PAGES; page += 1) {
+      if (timeline.oldestSeq == null) break;
+      if (!(await this.#loadPage(conversation, { beforeSeq: timeline.oldestSeq, limit: MAX_PAGE }, true))) break;
+    }
+    const found = target.seq != null ? timeline.bySeq(target.seq) != null : loaded();
+    if (!found) {
+      this.store.clearFocus(request);
+      this.emit('notice', { text: 'That message is no longer available.', tone: 'info' });
+    }
+    return found;
+  }
+
+  /** GET /search: results newest first ({conversationId, seq, messageId, senderId, text, ts}). */
+  searchMessages(q, options) {
+    return this.#api.searchMessages(q, options);
+  }
+
+  /** One file to POST /uploads, with progress; resolves with the attachment. */
+  upload(file, options) {
+    return this.#api.upload(file, options);
+  }
+
+  /** An upload's bytes (or its thumbnail's), fetched with the token in the header. */
+  attachmentBlob(id, options) {
+    return this.#api.uploadBlob(id, options);
   }
 
   async revoke(id, message, reason) {
@@ -276,6 +361,7 @@ export class ChatSession extends Emitter {
 
   #onAuthenticated(ack) {
     if (Number.isFinite(ack.recallWindowMs)) this.store.recallWindowMs = ack.recallWindowMs;
+    if (Number.isFinite(ack.editWindowMs)) this.store.editWindowMs = ack.editWindowMs;
     this.store.applyLoginUnread(ack.unread);
     this.#scheduleRefresh(0);
     this.#readMarker.schedule();
@@ -314,7 +400,13 @@ export class ChatSession extends Emitter {
    * The latest page, large enough to reach the first unread message when it can, then
    * older pages until it is loaded: the timeline opens there, with the divider above it.
    */
-  async #loadLatest(conversation) {
+  #loadLatest(conversation) {
+    const load = this.#loadLatestPages(conversation).finally(() => this.#latestLoads.delete(conversation.id));
+    this.#latestLoads.set(conversation.id, load);
+    return load;
+  }
+
+  async #loadLatestPages(conversation) {
     // Live events are kept from the moment the request leaves, so nothing committed
     // between the page's snapshot and its arrival can fall through the crack.
     const { timeline } = conversation;

@@ -14,6 +14,8 @@ import { codePointLength } from '../core/format.js';
 import { randomId } from '../core/random-id.js';
 
 export const MAX_TEXT_LENGTH = 4000;
+/** PROTOCOL.md §2.2: uploads one message may carry. */
+export const MAX_ATTACHMENTS = 10;
 /** When the server names no wait. */
 const DEFAULT_RETRY_AFTER_MS = 1000;
 /** A send still refused after this many waits is shown as failed (with Retry). */
@@ -32,13 +34,16 @@ export class Outbox {
   /**
    * Validates and sends. Returns the pending message, or throws a ParleyError
    * (TOO_LARGE, BAD_REQUEST) without sending when the text cannot be accepted.
+   * replyTo: a messageId of the conversation; attachments: uploads (2.2) made for it.
    */
-  send(conversationId, rawText) {
+  send(conversationId, rawText, { replyTo = null, attachments = [] } = {}) {
     if (!this.#store.get(this.#store.resolveId(conversationId))) throw new ParleyError('NOT_FOUND', 'no such conversation');
     const text = rawText.trim();
-    if (!text) throw new ParleyError('BAD_REQUEST', 'Type a message first.');
+    // A message with attachments may have empty text (PROTOCOL.md §1).
+    if (!text && !attachments.length) throw new ParleyError('BAD_REQUEST', 'Type a message first.');
     if (codePointLength(text) > MAX_TEXT_LENGTH) throw new ParleyError('TOO_LARGE', 'too long');
-    const message = this.#store.addPending(conversationId, { clientMsgId: randomId(22), text });
+    if (attachments.length > MAX_ATTACHMENTS) throw new ParleyError('BAD_REQUEST', `At most ${MAX_ATTACHMENTS} attachments per message.`);
+    const message = this.#store.addPending(conversationId, { clientMsgId: randomId(22), text, replyTo, attachments });
     this.#enqueue(conversationId, message);
     return message;
   }
@@ -57,7 +62,7 @@ export class Outbox {
       try {
         const ack = await this.#socket.command(
           'send',
-          { ...this.#target(conversationId), clientMsgId: message.clientMsgId, text: message.text },
+          { ...this.#target(conversationId), clientMsgId: message.clientMsgId, text: message.text, ...richFields(message) },
           // Idempotent, so it may wait out a disconnection and go again on the next connection.
           { resendOnReconnect: true },
         );
@@ -81,6 +86,14 @@ export class Outbox {
     const conversation = this.#store.get(this.#store.resolveId(conversationId));
     return conversation?.draft ? { to: conversation.peerId } : { conversationId: conversation?.id ?? conversationId };
   }
+}
+
+/** Only what a message has: a plain send stays exactly as v1 clients send it. */
+function richFields(message) {
+  const fields = {};
+  if (message.replyTo != null) fields.replyTo = message.replyTo;
+  if (message.attachments.length) fields.attachments = message.attachments.map((attachment) => attachment.id);
+  return fields;
 }
 
 function delay(ms) {

@@ -11,13 +11,15 @@
 import { Emitter } from '../core/emitter.js';
 import { ServerClock } from '../core/server-clock.js';
 import { Conversation } from './conversation.js';
-import { Delivery, Status, messageFromServer } from './message.js';
+import { Delivery, Status, applyEdit, messageFromServer } from './message.js';
 import { UserDirectory } from './user-directory.js';
 
 /** PROTOCOL.md §3.3: a typing event means "typing for the next 5 s". */
 const TYPING_TTL_MS = 5_000;
 /** The server's default, until the auth ack tells us its configured window. */
 const DEFAULT_RECALL_WINDOW_MS = 120_000;
+/** PROTOCOL.md §1: the default edit window, until the auth ack names the configured one. */
+const DEFAULT_EDIT_WINDOW_MS = 3_600_000;
 
 export const Topic = Object.freeze({
   LIST: 'list',
@@ -30,6 +32,9 @@ export const Topic = Object.freeze({
 export class ChatStore extends Emitter {
   me = null;
   recallWindowMs = DEFAULT_RECALL_WINDOW_MS;
+  editWindowMs = DEFAULT_EDIT_WINDOW_MS;
+  /** A message to bring into view and flash once it is loaded: {conversationId, seq} or {conversationId, messageId}. */
+  focusRequest = null;
   connection = 'connecting';
   selectedId = null;
   /** True once a complete conversation list has arrived: an unknown id is then really unavailable. */
@@ -266,10 +271,10 @@ export class ChatStore extends Emitter {
   }
 
   /** `read` and `unread` events, read acks: the server's count replaces ours. */
-  replaceCounts(id, { unread, lastReadSeq }) {
+  replaceCounts(id, { unread, mentions, lastReadSeq }) {
     const conversation = this.get(id);
     if (!conversation) return;
-    conversation.replaceCounts({ unread, lastReadSeq });
+    conversation.replaceCounts({ unread, mentions, lastReadSeq });
     this.#changedConversation(conversation);
   }
 
@@ -284,11 +289,8 @@ export class ChatStore extends Emitter {
 
   /** A `message` event (live or resumed). */
   applyMessage(event) {
-    const conversation = this.get(event.conversationId);
-    if (!conversation) {
-      this.emit('unknown-conversation', event.conversationId);
-      return;
-    }
+    const conversation = this.#conversationOf(event);
+    if (!conversation) return;
     const fresh = conversation.seqs.add(event.seq);
     const message = conversation.timeline.active ? conversation.timeline.upsert(event) : messageFromServer(event);
     if (fresh) {
@@ -296,7 +298,7 @@ export class ChatStore extends Emitter {
       conversation.typing.delete(event.senderId);
       const fromOther = event.senderId !== this.me.id;
       if (fromOther && message.status === Status.NORMAL && !this.isViewing(conversation.id)) {
-        conversation.countIncoming(event.seq);
+        conversation.countIncoming(event.seq, Array.isArray(event.mentions) && event.mentions.includes(this.me.id));
       }
     }
     this.#changedConversation(conversation);
@@ -304,11 +306,8 @@ export class ChatStore extends Emitter {
 
   /** A `recall` event, or our own recall/revoke once acknowledged. */
   applyRecall(event) {
-    const conversation = this.get(event.conversationId);
-    if (!conversation) {
-      this.emit('unknown-conversation', event.conversationId);
-      return;
-    }
+    const conversation = this.#conversationOf(event);
+    if (!conversation) return;
     conversation.seqs.add(event.seq);
     const withdrawal = { by: event.by, mode: event.mode, reason: event.reason ?? null };
     const status = event.mode === 'revoke' ? Status.REVOKED : Status.RECALLED;
@@ -317,17 +316,53 @@ export class ChatStore extends Emitter {
     this.#changedConversation(conversation);
   }
 
+  /** An `edit` or `reaction` event, or our own edit or reaction once acknowledged. */
+  applyChange(event) {
+    const conversation = this.#conversationOf(event);
+    if (!conversation) return;
+    conversation.seqs.add(event.seq);
+    if (conversation.timeline.active) conversation.timeline.applyChange(event);
+    // The list preview shows the current text of the latest message.
+    const last = conversation.lastMessage;
+    if (event.type === 'edit' && last?.messageId === event.messageId && last !== conversation.timeline.byMessageId(event.messageId)) {
+      applyEdit(last, event);
+    }
+    this.#changedConversation(conversation);
+  }
+
+  /** The conversation an event names; an unknown one is announced (the session refreshes the list). */
+  #conversationOf(event) {
+    const conversation = this.get(event.conversationId);
+    if (!conversation) this.emit('unknown-conversation', event.conversationId);
+    return conversation;
+  }
+
+  /** Asks the open timeline to bring a message into view (a reply's quote, a search result). */
+  requestFocus(request) {
+    this.focusRequest = request;
+    this.changed(Topic.conversation(request.conversationId));
+  }
+
+  /** The timeline brought it into view. */
+  clearFocus(request) {
+    if (this.focusRequest === request) this.focusRequest = null;
+  }
+
+  /** The server refused an edit as too late: stop offering it. */
+  refuseEdit(id, message) {
+    message.editRefused = true;
+    this.get(id)?.timeline.touch();
+    this.changed(Topic.conversation(id));
+  }
+
   /**
    * A stored group change (`member` or `title`): takes its seq, so the resume cursor moves past
    * it, and keeps the title and member list current. Never unread. Our own removal is
    * followed by `left`, which drops the conversation.
    */
   applyGroupEvent(event) {
-    const conversation = this.get(event.conversationId);
-    if (!conversation) {
-      this.emit('unknown-conversation', event.conversationId);
-      return;
-    }
+    const conversation = this.#conversationOf(event);
+    if (!conversation) return;
     if (!conversation.seqs.add(event.seq)) return;
     if (conversation.timeline.active) conversation.timeline.applyNote(event);
     if (event.type === 'title') {
@@ -401,9 +436,9 @@ export class ChatStore extends Emitter {
 
   // ---- own sends ----
 
-  addPending(id, { clientMsgId, text }) {
+  addPending(id, { clientMsgId, text, replyTo = null, attachments = [] }) {
     const conversation = this.get(this.resolveId(id));
-    const message = conversation.timeline.addPending({ senderId: this.me.id, clientMsgId, text });
+    const message = conversation.timeline.addPending({ senderId: this.me.id, clientMsgId, text, replyTo, attachments });
     conversation.setLastMessage(message);
     this.#changedConversation(conversation);
     return message;

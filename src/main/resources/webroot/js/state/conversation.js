@@ -22,6 +22,8 @@ export class Conversation {
   /** Direct conversations: the other member's read marker, for "Seen". */
   peerReadSeq = 0;
   unread = 0;
+  /** Unread messages that mention the signed-in user (v1.1), as the badge shows them. */
+  mentions = 0;
   lastReadSeq = 0;
   lastMessage = null;
   /** When something last happened here, for ordering the list. */
@@ -37,6 +39,8 @@ export class Conversation {
   // Seqs counted locally since the server last told us the count, so a later
   // authoritative count taken at lastSeq L can keep the ones above L.
   #counted = new Set();
+  // Of those, the seqs that mention us.
+  #countedMentions = new Set();
   // Nothing at or below this seq can be unread: it was read, or the server's count covers it.
   #countFloor = 0;
 
@@ -134,17 +138,29 @@ export class Conversation {
    * The server's count as of its lastSeq L (a summary or an auth-ack entry): our
    * own counting of seqs above L still stands, below it is replaced.
    */
-  adoptCounts({ unread = 0, lastSeq = 0, lastReadSeq = 0 }) {
+  adoptCounts({ unread = 0, mentions = 0, lastSeq = 0, lastReadSeq = 0 }) {
     for (const seq of this.#counted) if (seq <= lastSeq) this.#counted.delete(seq);
+    for (const seq of this.#countedMentions) if (seq <= lastSeq) this.#countedMentions.delete(seq);
     this.unread = unread + this.#counted.size;
+    this.mentions = (Number.isInteger(mentions) ? mentions : 0) + this.#countedMentions.size;
     this.#countFloor = Math.max(this.#countFloor, lastSeq, lastReadSeq);
     this.lastReadSeq = Math.max(this.lastReadSeq, lastReadSeq);
   }
 
   /** `read`, `unread` events and read acks: the count replaces ours outright. */
-  replaceCounts({ unread, lastReadSeq }) {
+  replaceCounts({ unread, mentions, lastReadSeq }) {
     if (Number.isInteger(unread)) this.unread = unread;
+    // Read acks and `read`/`unread` events name no mention count: what was read is no longer one.
+    if (Number.isInteger(mentions)) this.mentions = mentions;
+    else if (this.unread === 0) this.mentions = 0;
+    else if (Number.isInteger(lastReadSeq)) {
+      let readMentions = 0;
+      for (const seq of this.#countedMentions) if (seq <= lastReadSeq) readMentions += 1;
+      this.mentions = Math.max(0, Math.min(this.unread, this.mentions - readMentions));
+    }
+    this.mentions = Math.min(this.mentions, this.unread);
     this.#counted.clear();
+    this.#countedMentions.clear();
     if (Number.isInteger(lastReadSeq)) {
       this.lastReadSeq = Math.max(this.lastReadSeq, lastReadSeq);
       this.#countFloor = Math.max(this.#countFloor, lastReadSeq);
@@ -154,14 +170,20 @@ export class Conversation {
   /** An unread count of zero while the user looks at the conversation, before the server confirms. */
   clearUnreadLocally() {
     this.unread = 0;
+    this.mentions = 0;
     this.#counted.clear();
+    this.#countedMentions.clear();
   }
 
-  /** A new message from someone else: counts it unless the server's count already does. */
-  countIncoming(seq) {
+  /** A new message from someone else: counts it (and its mention of us) unless the server's count already does. */
+  countIncoming(seq, mentionsMe = false) {
     if (seq <= this.#countFloor || this.#counted.has(seq)) return false;
     this.#counted.add(seq);
     this.unread += 1;
+    if (mentionsMe) {
+      this.#countedMentions.add(seq);
+      this.mentions += 1;
+    }
     return true;
   }
 

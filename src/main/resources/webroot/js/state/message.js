@@ -29,11 +29,32 @@ export function messageFromServer(data) {
     withdrawal: null, // {by, mode, reason} once a recall event names it
     error: null,
     recallRefused: false, // the server said RECALL_WINDOW_EXPIRED, whatever our clock says
+    editRefused: false, // the server said EDIT_WINDOW_EXPIRED
+    ...richFields(data),
   };
 }
 
+/** v1.1: the rich parts of a message, as the server sends them (absent fields are empty). */
+function richFields(data) {
+  const withdrawn = data.status && data.status !== Status.NORMAL;
+  return {
+    replyTo: data.replyTo ?? null,
+    editedAt: data.editedAt ?? null,
+    mentions: Array.isArray(data.mentions) ? data.mentions : [],
+    reactions: withdrawn ? [] : normalizeReactions(data.reactions),
+    attachments: withdrawn ? [] : Array.isArray(data.attachments) ? data.attachments : [],
+  };
+}
+
+function normalizeReactions(reactions) {
+  if (!Array.isArray(reactions)) return [];
+  return reactions
+    .filter((reaction) => typeof reaction?.emoji === 'string' && Array.isArray(reaction.userIds) && reaction.userIds.length)
+    .map((reaction) => ({ emoji: reaction.emoji, userIds: [...reaction.userIds] }));
+}
+
 /** An own message typed here, before the server has seen it. */
-export function pendingMessage({ senderId, clientMsgId, text }) {
+export function pendingMessage({ senderId, clientMsgId, text, replyTo = null, attachments = [] }) {
   return {
     key: `${senderId}:${clientMsgId}`,
     messageId: null,
@@ -47,6 +68,12 @@ export function pendingMessage({ senderId, clientMsgId, text }) {
     withdrawal: null,
     error: null,
     recallRefused: false,
+    editRefused: false,
+    replyTo,
+    editedAt: null,
+    mentions: [],
+    reactions: [],
+    attachments,
   };
 }
 
@@ -59,15 +86,61 @@ export function mergeServerMessage(target, data) {
   target.ts = data.ts ?? target.ts;
   target.delivery = Delivery.SENT;
   target.error = null;
+  if ('replyTo' in data) target.replyTo = data.replyTo ?? null;
+  if (Array.isArray(data.mentions)) target.mentions = data.mentions;
+  if (Array.isArray(data.attachments)) target.attachments = data.attachments;
   // Withdrawal is one-way: a stale copy never brings erased text back.
-  if (data.status && data.status !== Status.NORMAL) markWithdrawn(target, data.status);
-  else if (target.status === Status.NORMAL && data.text != null) target.text = data.text;
+  if (data.status && data.status !== Status.NORMAL) {
+    markWithdrawn(target, data.status);
+    return;
+  }
+  if (target.status !== Status.NORMAL) return;
+  // A live frame carries the values at commit; an edit seen since is newer than it.
+  const newer = (data.editedAt ?? 0) >= (target.editedAt ?? 0);
+  if (data.text != null && newer) target.text = data.text;
+  if (data.editedAt != null && newer) target.editedAt = data.editedAt;
+  // A frame's reactions are current when it is sent; later reaction events replay on top of them
+  // (adding what is held, or removing what is absent, changes nothing).
+  if (Array.isArray(data.reactions)) target.reactions = normalizeReactions(data.reactions);
 }
 
 export function markWithdrawn(message, status, withdrawal = null) {
   message.status = status;
   message.text = null;
+  message.reactions = [];
+  message.attachments = [];
   if (withdrawal) message.withdrawal = withdrawal;
+}
+
+/**
+ * A `reaction` event on the message's reactions (PROTOCOL 1): emoji in order of first use,
+ * userIds in order of reacting; an emoji nobody holds is dropped and counts again from the end.
+ * Returns true when something changed.
+ */
+export function applyReaction(message, { userId, emoji, add }) {
+  const index = message.reactions.findIndex((reaction) => reaction.emoji === emoji);
+  const reaction = message.reactions[index];
+  if (add) {
+    if (reaction?.userIds.includes(userId)) return false;
+    if (reaction) reaction.userIds = [...reaction.userIds, userId];
+    else message.reactions = [...message.reactions, { emoji, userIds: [userId] }];
+    return true;
+  }
+  if (!reaction?.userIds.includes(userId)) return false;
+  const rest = reaction.userIds.filter((id) => id !== userId);
+  message.reactions = rest.length
+    ? message.reactions.map((item, i) => (i === index ? { emoji, userIds: rest } : item))
+    : message.reactions.filter((_, i) => i !== index);
+  return true;
+}
+
+/** An `edit` event (or our own acknowledged edit): the current text and when it changed. */
+export function applyEdit(message, { text, editedAt }) {
+  if (message.status !== Status.NORMAL || text == null) return false;
+  if (message.editedAt != null && editedAt != null && editedAt < message.editedAt) return false;
+  message.text = text;
+  message.editedAt = editedAt ?? Date.now();
+  return true;
 }
 
 export function isWithdrawn(message) {

@@ -8,6 +8,9 @@ export function applyServerEvent(store, event) {
       return store.applyMessage(event);
     case 'recall':
       return store.applyRecall(event);
+    case 'edit':
+    case 'reaction':
+      return store.applyChange(event);
     case 'member':
     case 'title':
       return store.applyGroupEvent(event);

@@ -4,7 +4,7 @@
  * opened; from then on it takes live events as well as history pages, which keeps it
  * one contiguous stretch of the log ending at the newest event.
  */
-import { Delivery, Status, compareMessages, markWithdrawn, mergeServerMessage, messageFromServer, pendingMessage } from './message.js';
+import { Delivery, Status, applyEdit, applyReaction, compareMessages, markWithdrawn, mergeServerMessage, messageFromServer, pendingMessage } from './message.js';
 
 export class Timeline {
   #byId = new Map();
@@ -82,9 +82,19 @@ export class Timeline {
     return message;
   }
 
+  /** The loaded message with this messageId, if any. */
+  byMessageId(messageId) {
+    return this.#byId.get(messageId) ?? null;
+  }
+
+  /** The loaded message at this seq, if any. */
+  bySeq(seq) {
+    return this.#bySeq.get(seq) ?? null;
+  }
+
   /** A message typed here: shown at once as pending. */
-  addPending({ senderId, clientMsgId, text }) {
-    const message = pendingMessage({ senderId, clientMsgId, text });
+  addPending({ senderId, clientMsgId, text, replyTo, attachments }) {
+    const message = pendingMessage({ senderId, clientMsgId, text, replyTo, attachments });
     this.#pending.set(clientMsgId, message);
     this.#sorted = null;
     this.#entries = null;
@@ -127,12 +137,27 @@ export class Timeline {
     return target;
   }
 
-  /** Merges a page of history (message and recall events, ascending). */
+  /**
+   * An `edit` or `reaction` event: changes the loaded message it names. One not loaded needs
+   * nothing: its page carries its current text and reactions. Returns the message when it changed.
+   */
+  applyChange(event) {
+    this.#noteSeq(event.seq);
+    const target = this.#byId.get(event.messageId) ?? this.#bySeq.get(event.targetSeq);
+    if (!target) return null;
+    const changed = event.type === 'edit' ? applyEdit(target, event) : applyReaction(target, event);
+    if (!changed) return null;
+    this.touch();
+    return target;
+  }
+
+  /** Merges a page of history (every stored kind, ascending). */
   applyHistory(events, { requestedLimit, olderPage }) {
     for (const event of events) {
       if (isRecallEvent(event)) this.applyRecall(event);
       else if (event.type === 'member' || event.type === 'title') this.applyNote(event);
-      // Edits and reactions are not shown by this client; the message frames carry the current text.
+      // A message's frame is current already; replaying its later changes on it changes nothing.
+      else if (event.type === 'edit' || event.type === 'reaction') this.applyChange(event);
       else if (event.type == null || event.type === 'message') this.upsert(event);
     }
     if (events.length < requestedLimit || events[0]?.seq === 1) this.reachedStart = true;

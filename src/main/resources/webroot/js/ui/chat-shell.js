@@ -14,6 +14,7 @@ import { openNewDirectDialog } from './new-direct-dialog.js';
 import { openNewGroupDialog } from './new-group-dialog.js';
 import { openProfileDialog } from './profile-dialog.js';
 import { createNoticeArea } from './notice-area.js';
+import { createMessageSearch } from './message-search.js';
 import { Router } from './router.js';
 
 // Relative stamps ("5 min ago", "Yesterday") go stale without any event.
@@ -48,7 +49,15 @@ export function createChatShell(session) {
     ]),
     h('div', { class: 'sidebar-toolbar' }, [
       h('h1', { class: 'sidebar-title', text: 'Chats' }),
-      connection.element,
+      h('div', { class: 'sidebar-toolbar-end' }, [
+        connection.element,
+        h('button', {
+          class: 'icon-button',
+          testid: 'message-search-button',
+          attrs: { type: 'button', 'aria-label': 'Search messages', title: 'Search messages' },
+          on: { click: () => showSearch(true) },
+        }, [icon('search')]),
+      ]),
     ]),
     h('div', { class: 'sidebar-actions' }, [
       h('button', {
@@ -66,6 +75,28 @@ export function createChatShell(session) {
     ]),
     conversations.element,
   ]);
+  let search = null;
+
+  /** The message search takes the list's place in the sidebar until it is closed. */
+  function showSearch(open) {
+    if (open && !search) {
+      search = createMessageSearch(session, {
+        onOpen: (conversationId, seq) => {
+          router.open(conversationId);
+          session.jumpTo(conversationId, { seq });
+        },
+        onClose: () => showSearch(false),
+      });
+      conversations.element.replaceWith(search.element);
+    } else if (!open && search) {
+      search.dispose();
+      search.element.replaceWith(conversations.element);
+      search = null;
+      sidebar.querySelector('[data-testid=message-search-button]')?.focus();
+      return;
+    }
+    search?.focus();
+  }
 
   const emptyPane = h('div', { class: 'pane-empty' }, [
     h('span', { class: 'pane-empty-mark' }, [icon('chat', { size: 40 })]),
@@ -146,6 +177,7 @@ export function createChatShell(session) {
   return {
     element,
     dispose() {
+      search?.dispose();
       listeners.abort();
       cancelAnimationFrame(frame);
       router.dispose();

@@ -65,6 +65,7 @@ export function createConversationList(session, { onOpen }) {
       title: conversation.displayTitle,
       selected: conversation.id === store.selectedId,
       unread: conversation.unread,
+      mentions: conversation.mentions,
       online: peer ? Boolean(peer.online) : undefined,
       avatarSeed: peer ? `u${peer.userId}` : `c${conversation.id}`,
       stamp: conversation.lastMessage?.ts ? formatListStamp(conversation.lastMessage.ts) : '',
@@ -82,6 +83,14 @@ export function createConversationList(session, { onOpen }) {
         ]),
         h('span', { class: 'conversation-bottom' }, [
           h('span', { class: ['conversation-preview', `preview-${item.preview.kind}`], text: item.preview.text, attrs: { dir: 'auto' } }),
+          item.mentions > 0
+            ? h('span', {
+              class: 'mention-badge',
+              testid: 'mention-badge',
+              text: '@',
+              attrs: { 'aria-label': item.mentions === 1 ? 'You were mentioned' : `You were mentioned ${item.mentions} times`, title: item.mentions === 1 ? 'You were mentioned' : `${item.mentions} mentions` },
+            })
+            : null,
           item.unread > 0
             ? h('span', {
               class: 'unread-badge',
@@ -115,7 +124,7 @@ export function createConversationList(session, { onOpen }) {
     const items = all.filter((conversation) => matches(conversation, query)).map(describe);
     rows.update(items, {
       key: (item) => String(item.id),
-      signature: (item) => JSON.stringify([item.title, item.selected, item.unread, item.online, item.stamp, item.preview, item.conversation.isGroup]),
+      signature: (item) => JSON.stringify([item.title, item.selected, item.unread, item.mentions, item.online, item.stamp, item.preview, item.conversation.isGroup]),
       render,
     });
     empty.hidden = all.length > 0;

@@ -10,6 +10,7 @@ import { avatar } from './avatar.js';
 import { createComposer } from './composer.js';
 import { createMessageTimeline } from './message-timeline.js';
 import { createNoticeArea } from './notice-area.js';
+import { quoteOf } from './rich-row-parts.js';
 import { typingText } from './typing-text.js';
 
 export function createConversationPane(session, conversationId, { onBack, onShowDetails }) {
@@ -17,7 +18,14 @@ export function createConversationPane(session, conversationId, { onBack, onShow
   const conversation = store.get(conversationId);
   const listeners = new AbortController();
   const notices = createNoticeArea({ className: 'pane-notices' });
-  const timeline = createMessageTimeline(session, conversationId, { notify: (text) => notices.show(text) });
+  const notify = (text) => notices.show(text);
+  const timeline = createMessageTimeline(session, conversationId, {
+    notify,
+    onReply: (message) => {
+      const current = store.get(conversationId);
+      if (current) composer.setReply({ messageId: message.messageId, quote: quoteOf(message, current, store) });
+    },
+  });
 
   const avatarSlot = h('span', { class: 'pane-avatar' });
   const title = h('h2', { class: 'pane-title', testid: 'conversation-title', attrs: { dir: 'auto' } });
@@ -45,10 +53,10 @@ export function createConversationPane(session, conversationId, { onBack, onShow
   const composer = createComposer({
     placeholder: `Message ${conversation.displayTitle}`,
     draft: session.drafts.get(conversationId) ?? '',
-    onSend: (text) => {
+    onSend: (text, options) => {
       try {
         timeline.stickToBottom();
-        session.send(conversationId, text);
+        session.send(conversationId, text, options);
         notices.clear();
         return true;
       } catch (error) {
@@ -64,6 +72,10 @@ export function createConversationPane(session, conversationId, { onBack, onShow
         session.drafts.delete(conversationId);
       }
     },
+    mentionCandidates: (prefix) => mentionCandidates(store.get(conversationId), prefix),
+    upload: (file, options) => session.upload(file, options),
+    notify,
+    dropZone: timeline.element,
   });
 
   store.on('send-failed', (id, message, error) => {
@@ -113,6 +125,16 @@ export function createConversationPane(session, conversationId, { onBack, onShow
   function dispose() {
     listeners.abort();
     timeline.dispose();
+    composer.dispose();
+  }
+
+  /** Members other than us whose username or name starts with prefix, usernames in order. */
+  function mentionCandidates(current, prefix) {
+    if (!current) return [];
+    return current.members
+      .filter((member) => member.userId !== store.me.id && member.username)
+      .filter((member) => member.username.toLowerCase().startsWith(prefix) || (member.displayName ?? '').toLowerCase().startsWith(prefix))
+      .sort((a, b) => a.username.localeCompare(b.username));
   }
 
   update();

@@ -8,17 +8,21 @@ import { icon } from '../core/icons.js';
 
 let current = null;
 
-/** actions: [{label, testid, icon, danger, run}]. */
-export function openMessageMenu(anchor, actions) {
+/**
+ * actions: [{label, testid, icon, danger, run}], or [{emoji, label, testid, pressed, run}] for the
+ * reaction picker (a row of emoji: options {label, className: 'menu-emoji'}).
+ */
+export function openMessageMenu(anchor, actions, { label = 'Message actions', className = '' } = {}) {
   closeMessageMenu();
   const controller = new AbortController();
   const items = actions.map((action) => h('button', {
-    class: ['menu-item', action.danger && 'menu-item-danger'],
+    class: [action.emoji ? 'menu-emoji-item' : 'menu-item', action.danger && 'menu-item-danger'],
     testid: action.testid,
-    attrs: { type: 'button', role: 'menuitem', tabindex: '-1' },
+    data: { emoji: action.emoji },
+    attrs: { type: 'button', role: 'menuitem', tabindex: '-1', 'aria-label': action.emoji ? action.label : null, title: action.emoji ? action.label : null, 'aria-pressed': action.emoji ? String(Boolean(action.pressed)) : null },
     on: { click: () => { closeMessageMenu({ restoreFocus: false }); action.run(); } },
-  }, [icon(action.icon, { size: 18 }), h('span', { text: action.label })]));
-  const menu = h('div', { class: 'menu', attrs: { role: 'menu', 'aria-label': 'Message actions' } }, items);
+  }, action.emoji ? [h('span', { text: action.emoji, attrs: { 'aria-hidden': 'true' } })] : [icon(action.icon, { size: 18 }), h('span', { text: action.label })]));
+  const menu = h('div', { class: ['menu', className], attrs: { role: 'menu', 'aria-label': label } }, items);
   document.body.append(menu);
   position(menu, anchor);
   anchor.setAttribute('aria-expanded', 'true');
@@ -30,9 +34,9 @@ export function openMessageMenu(anchor, actions) {
     if (event.key === 'Escape' || event.key === 'Tab') {
       event.preventDefault();
       closeMessageMenu();
-    } else if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
+    } else if (['ArrowDown', 'ArrowUp', 'ArrowLeft', 'ArrowRight'].includes(event.key)) {
       event.preventDefault();
-      const step = event.key === 'ArrowDown' ? 1 : -1;
+      const step = event.key === 'ArrowDown' || event.key === 'ArrowRight' ? 1 : -1;
       items[(index + step + items.length) % items.length].focus();
     } else if (event.key === 'Home' || event.key === 'End') {
       event.preventDefault();

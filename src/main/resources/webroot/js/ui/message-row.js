@@ -10,7 +10,12 @@ import { formatFull, formatTime } from '../core/format.js';
 import { describeError } from '../api/error-text.js';
 import { Delivery, isWithdrawn } from '../state/message.js';
 import { avatar } from './avatar.js';
-import { linkifiedText } from './linkify.js';
+import { renderAttachments } from './attachment-view.js';
+import { renderMessageEditor } from './message-editor.js';
+import { renderReactionBar } from './reaction-bar.js';
+import { renderReplyQuote } from './reply-quote.js';
+import { richText } from './rich-text.js';
+import { onLongPress } from './long-press.js';
 
 /** data-status: pending | sent | failed | recalled | revoked. */
 export function displayStatus(message) {
@@ -23,6 +28,7 @@ export function messageRowSignature(row) {
     m.seq, m.messageId, m.status, m.delivery, m.text, m.ts, m.error?.code,
     row.placeholder, row.senderName, row.first, row.last, row.showSender, row.showAvatar,
     row.avatarColumn, row.seenByPeer, row.receipt, row.actions,
+    m.editedAt, m.attachments, row.quote, row.reactions, row.mentionTargets, row.editing, row.canRespond,
   ]);
 }
 
@@ -38,26 +44,39 @@ function deliveryOf(row) {
   return row.seenByPeer && row.message.delivery === Delivery.SENT ? 'seen' : row.message.delivery;
 }
 
-/** handlers: onMenu(message, button), onRetry(message). */
-export function renderMessageRow(row, { onMenu, onRetry }) {
+/**
+ * handlers: onMenu(message, button), onRetry(message), onReply(message), onReactMenu(message, button),
+ * onToggleReaction(message, emoji, add), onQuote(message), editor {draft, onInput, onSave, onCancel},
+ * urls (AttachmentUrls), notify(text).
+ */
+export function renderMessageRow(row, handlers) {
   const m = row.message;
   const withdrawn = isWithdrawn(m);
-  const bubble = h('div', { class: ['bubble', withdrawn && 'bubble-withdrawn'] }, [
-    h('span', { class: 'message-text', testid: 'message-text', attrs: { dir: 'auto' } }, withdrawn ? [row.placeholder] : linkifiedText(m.text ?? '')),
-    meta(m, row.own, withdrawn, deliveryOf(row)),
+  const content = withdrawn
+    ? [h('span', { class: 'message-text', testid: 'message-text', text: row.placeholder, attrs: { dir: 'auto' } })]
+    : [
+      row.quote ? renderReplyQuote(row.quote, { onOpen: () => handlers.onQuote(m) }) : null,
+      renderAttachments(m.attachments, { urls: handlers.urls, notify: handlers.notify }),
+      row.editing
+        ? renderMessageEditor({ ...handlers.editor, original: m.text ?? '' })
+        : m.text ? h('span', { class: 'message-text', testid: 'message-text', attrs: { dir: 'auto' } }, richText(m.text, row.mentionTargets)) : null,
+    ];
+  const bubble = h('div', { class: ['bubble', withdrawn && 'bubble-withdrawn', row.editing && 'is-editing', m.attachments.length && !m.text && 'bubble-media'] }, [
+    ...content,
+    row.editing ? null : meta(m, row.own, withdrawn, deliveryOf(row)),
   ]);
-  const menuButton = row.actions.length
-    ? h('button', {
-      class: 'icon-button message-menu-button',
-      testid: 'message-menu',
-      attrs: { type: 'button', 'aria-label': 'Message actions', 'aria-haspopup': 'menu', 'aria-expanded': 'false' },
-      on: { click: (event) => onMenu(m, event.currentTarget) },
-    }, [icon('more', { size: 18 })])
-    : null;
+  // Touch: a long press on the bubble opens the reaction picker; a tap shows the row's tools.
+  if (row.canRespond && !row.editing) {
+    onLongPress(bubble, () => handlers.onReactMenu(m, bubble));
+    bubble.addEventListener('click', (event) => {
+      if (event.pointerType && event.pointerType !== 'mouse') bubble.closest('.message')?.classList.toggle('is-touched');
+    });
+  }
   const body = h('div', { class: 'message-body' }, [
     row.showSender ? h('div', { class: 'message-sender', testid: 'message-sender', text: row.senderName, attrs: { dir: 'auto' } }) : null,
-    h('div', { class: 'bubble-line' }, [bubble, menuButton]),
-    m.delivery === Delivery.FAILED && !withdrawn ? failedLine(m, onRetry) : null,
+    h('div', { class: 'bubble-line' }, [bubble, row.editing ? null : tools(row, handlers)]),
+    withdrawn ? null : renderReactionBar(row.reactions, { onToggle: (emoji, add) => handlers.onToggleReaction(m, emoji, add) }),
+    m.delivery === Delivery.FAILED && !withdrawn ? failedLine(m, handlers.onRetry) : null,
     row.receipt ? h('div', { class: 'receipt', testid: 'receipt', text: row.receipt }) : null,
   ]);
   let avatarSlot = null;
@@ -69,8 +88,37 @@ export function renderMessageRow(row, { onMenu, onRetry }) {
   return h('div', {
     class: ['message', row.own ? 'message-own' : 'message-other', row.first && 'group-first', row.last && 'group-last', withdrawn && 'is-withdrawn'],
     testid: 'message',
-    data: { seq: m.seq, messageId: m.messageId, status: displayStatus(m), clientMsgId: m.clientMsgId, delivery: row.own && !withdrawn ? deliveryOf(row) : null },
+    data: { seq: m.seq, messageId: m.messageId, status: displayStatus(m), clientMsgId: m.clientMsgId, delivery: row.own && !withdrawn ? deliveryOf(row) : null, edited: m.editedAt != null && !withdrawn ? 'true' : null },
   }, [avatarSlot, body]);
+}
+
+/** React and reply beside the bubble (shown on hover and focus, always on touch), then the menu. */
+function tools(row, { onMenu, onReply, onReactMenu }) {
+  const m = row.message;
+  const buttons = [];
+  if (row.canRespond) {
+    buttons.push(h('button', {
+      class: 'icon-button message-tool',
+      testid: 'react-button',
+      attrs: { type: 'button', 'aria-label': 'Add a reaction', title: 'React', 'aria-haspopup': 'menu', 'aria-expanded': 'false' },
+      on: { click: (event) => onReactMenu(m, event.currentTarget) },
+    }, [icon('smile', { size: 18 })]));
+    buttons.push(h('button', {
+      class: 'icon-button message-tool',
+      testid: 'reply-button',
+      attrs: { type: 'button', 'aria-label': 'Reply', title: 'Reply' },
+      on: { click: () => onReply(m) },
+    }, [icon('reply', { size: 18 })]));
+  }
+  if (row.actions.length) {
+    buttons.push(h('button', {
+      class: 'icon-button message-menu-button',
+      testid: 'message-menu',
+      attrs: { type: 'button', 'aria-label': 'Message actions', 'aria-haspopup': 'menu', 'aria-expanded': 'false' },
+      on: { click: (event) => onMenu(m, event.currentTarget) },
+    }, [icon('more', { size: 18 })]));
+  }
+  return buttons.length ? h('div', { class: 'message-tools' }, buttons) : null;
 }
 
 function meta(message, own, withdrawn, delivery) {
@@ -80,9 +128,13 @@ function meta(message, own, withdrawn, delivery) {
     text: formatTime(message.ts),
     attrs: { datetime: new Date(message.ts).toISOString(), title: formatFull(message.ts) },
   });
-  if (!own || withdrawn) return h('span', { class: 'message-meta' }, [time]);
+  const edited = message.editedAt != null && !withdrawn
+    ? h('span', { class: 'message-edited', testid: 'message-edited', text: 'edited', attrs: { title: `Edited ${formatFull(message.editedAt)}` } })
+    : null;
+  if (!own || withdrawn) return h('span', { class: 'message-meta' }, [edited, time]);
   const [name, label] = DELIVERY_ICON[delivery];
   return h('span', { class: 'message-meta' }, [
+    edited,
     time,
     h('span', { class: ['delivery', `delivery-${delivery}`], testid: 'delivery', attrs: { role: 'img', 'aria-label': label, title: label } }, [icon(name, { size: 14 })]),
   ]);

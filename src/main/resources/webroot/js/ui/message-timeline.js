@@ -13,7 +13,10 @@ import { dayKey, formatDay } from '../core/format.js';
 import { KeyedList } from '../core/keyed-list.js';
 import { Delivery, isWithdrawn } from '../state/message.js';
 import { Role } from '../state/conversation.js';
+import { AttachmentUrls } from '../app/attachment-urls.js';
 import { closeMessageMenu, openMessageMenu } from './message-menu.js';
+import { QUICK_EMOJI, hidePeople } from './reaction-bar.js';
+import { mentionTargetsFor, quoteFor, reactionsFor } from './rich-row-parts.js';
 import { messageRowSignature, renderMessageRow } from './message-row.js';
 import { askRevoke } from './revoke-dialog.js';
 import { withdrawnText } from './withdrawn-text.js';
@@ -26,8 +29,12 @@ const STICK_THRESHOLD_PX = 64;
 // Start fetching older history this far before the reader reaches the top.
 const PREFETCH_PX = 480;
 
-export function createMessageTimeline(session, conversationId, { notify }) {
+/** notify(text): an inline notice; onReply(message): the composer starts a reply to it. */
+export function createMessageTimeline(session, conversationId, { notify, onReply }) {
   const { store } = session;
+  const urls = new AttachmentUrls((id, options) => session.attachmentBlob(id, options));
+  // The own message being edited inline, and the text typed so far.
+  let editing = null; // {key, draft}
   const rowsContainer = h('div', { class: 'timeline-rows' });
   const scroller = h('div', {
     class: 'timeline',
@@ -141,6 +148,8 @@ export function createMessageTimeline(session, conversationId, { notify }) {
     const actions = [];
     const own = message.senderId === store.me.id;
     const recallOpen = own && !message.recallRefused && store.clock.now() - message.ts < store.recallWindowMs;
+    // Edit while the window is open by our clock; a server that says otherwise is believed.
+    if (own && message.text && !message.editRefused && store.clock.now() - message.ts < store.editWindowMs) actions.push('edit');
     if (recallOpen) actions.push('recall');
     const role = conversation.roleOf(store.me.id);
     // Own messages are recalled while that is possible; removal is the moderators' tool.
@@ -210,6 +219,11 @@ export function createMessageTimeline(session, conversationId, { notify }) {
         receipt: seen != null && message.seq === seen.seq ? seen.text : null,
         actions: actionsFor(message, conversation),
         placeholder: isWithdrawn(message) ? withdrawnText(message, store) : null,
+        canRespond: message.messageId != null && message.delivery === Delivery.SENT && !isWithdrawn(message),
+        quote: isWithdrawn(message) ? null : quoteFor(message, conversation, store),
+        reactions: isWithdrawn(message) ? [] : reactionsFor(message, conversation, store),
+        mentionTargets: isWithdrawn(message) ? {} : mentionTargetsFor(message, conversation, store),
+        editing: editing?.key === message.key && !isWithdrawn(message),
       });
     });
     return result;
@@ -233,7 +247,22 @@ export function createMessageTimeline(session, conversationId, { notify }) {
   function render(row) {
     switch (row.type) {
       case 'message':
-        return renderMessageRow(row, { onMenu: openMenu, onRetry: (message) => session.retry(conversationId, message) });
+        return renderMessageRow(row, {
+          onMenu: openMenu,
+          onRetry: (message) => session.retry(conversationId, message),
+          onReply,
+          onReactMenu: openReactionPicker,
+          onToggleReaction: react,
+          onQuote: (message) => session.jumpTo(conversationId, { messageId: message.replyTo }),
+          editor: {
+            draft: editing?.draft,
+            onInput: (text) => { if (editing) editing.draft = text; },
+            onSave: (text) => saveEdit(row.message, text),
+            onCancel: () => stopEditing(),
+          },
+          urls,
+          notify,
+        });
       case 'day':
         return h('div', { class: 'day-separator', attrs: { role: 'separator' } }, [h('span', { text: row.label })]);
       case 'unread':
@@ -266,10 +295,68 @@ export function createMessageTimeline(session, conversationId, { notify }) {
   function openMenu(message, anchor) {
     const conversation = store.get(conversationId);
     if (!conversation) return;
-    const actions = actionsFor(message, conversation).map((action) => (action === 'recall'
-      ? { label: 'Recall', testid: 'recall-action', icon: 'undo', run: () => recall(message) }
-      : { label: 'Remove for everyone', testid: 'revoke-action', icon: 'remove', danger: true, run: () => revoke(message) }));
+    const actions = actionsFor(message, conversation).map((action) => MENU_ITEMS[action](message));
     if (actions.length) openMessageMenu(anchor, actions);
+  }
+
+  const MENU_ITEMS = {
+    edit: (message) => ({ label: 'Edit', testid: 'edit-action', icon: 'edit', run: () => startEditing(message) }),
+    recall: (message) => ({ label: 'Recall', testid: 'recall-action', icon: 'undo', run: () => recall(message) }),
+    revoke: (message) => ({ label: 'Remove for everyone', testid: 'revoke-action', icon: 'remove', danger: true, run: () => revoke(message) }),
+  };
+
+  function openReactionPicker(message, anchor) {
+    const mine = new Set(message.reactions.filter((reaction) => reaction.userIds.includes(store.me.id)).map((reaction) => reaction.emoji));
+    openMessageMenu(anchor, QUICK_EMOJI.map((emoji) => ({
+      emoji,
+      label: mine.has(emoji) ? `Remove ${emoji}` : `React with ${emoji}`,
+      testid: 'reaction-option',
+      pressed: mine.has(emoji),
+      run: () => react(message, emoji, !mine.has(emoji)),
+    })), { label: 'Reactions', className: 'menu-emoji' });
+  }
+
+  async function react(message, emoji, add) {
+    try {
+      await session.react(conversationId, message, emoji, add);
+    } catch (error) {
+      notify(describeError(error, { BAD_REQUEST: 'That reaction can’t be added: a message holds at most 20 different emoji.', NOT_FOUND: 'That message is no longer there.' }));
+    }
+  }
+
+  function startEditing(message) {
+    editing = { key: message.key, draft: message.text };
+    update();
+  }
+
+  function stopEditing() {
+    editing = null;
+    update();
+  }
+
+  async function saveEdit(message, text) {
+    stopEditing();
+    try {
+      await session.edit(conversationId, message, text);
+    } catch (error) {
+      notify(describeError(error, { FORBIDDEN: 'Only the sender can edit a message.', NOT_FOUND: 'That message is no longer there.' }));
+    }
+  }
+
+  /** A reply's original or a search result asked to be shown: scroll it to the middle and flash it. */
+  function revealRequested(conversation) {
+    const request = store.focusRequest;
+    if (!request || request.conversationId !== conversationId) return false;
+    const message = request.seq != null ? conversation.timeline.bySeq(request.seq) : conversation.timeline.byMessageId(request.messageId);
+    const node = message && rows.nodeFor(`msg:${message.key}`);
+    if (!node) return false;
+    store.clearFocus(request);
+    scroller.scrollTop = Math.max(0, node.offsetTop - (scroller.clientHeight - node.offsetHeight) / 2);
+    stick = distanceFromBottom() < STICK_THRESHOLD_PX;
+    node.classList.remove('is-highlighted');
+    void node.offsetWidth; // restarts the animation when the same row is shown again
+    node.classList.add('is-highlighted');
+    return true;
   }
 
   async function recall(message) {
@@ -320,6 +407,7 @@ export function createMessageTimeline(session, conversationId, { notify }) {
     } else {
       restoreAnchor(anchor);
     }
+    if (initialPositioned) revealRequested(conversation);
     jumpButton.hidden = stick;
     scheduleRecallExpiry(conversation);
     scheduleViewportReport();
@@ -331,6 +419,8 @@ export function createMessageTimeline(session, conversationId, { notify }) {
     clearTimeout(expiryTimer);
     cancelAnimationFrame(viewportFrame);
     closeMessageMenu({ restoreFocus: false });
+    hidePeople();
+    urls.dispose();
   }
 
   return { element, update, dispose, stickToBottom: () => { stick = true; } };

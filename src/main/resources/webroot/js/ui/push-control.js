@@ -8,7 +8,7 @@ import { PushNotifications } from '../app/push.js';
 export function createPushControl(push) {
   const label = h('span', { text: 'Enable notifications' });
   const button = h('button', {
-    class: 'button button-secondary button-small',
+    class: 'button button-ghost button-small push-control',
     testid: 'enable-notifications',
     attrs: { type: 'button', title: 'Get a notification when a message arrives while you are away' },
   }, [label]);
