@@ -12,7 +12,7 @@ ensure_build_tools
 ensure_postgres
 ensure_jar "$ROOT"
 cd "$ROOT"
-mvn -B -q test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test >/dev/null
+CP=$(bench_classpath)
 
 # This run's own database (two runs at once do not clash), dropped at the end.
 DB=parley_bench_notices_$$
@@ -30,5 +30,5 @@ trap finish EXIT
 "$ROOT/scripts/cluster.sh" up "$NODES"
 pids=$(awk '/^node/ {print $2}' "$PARLEY_RUN_DIR/pids" | paste -sd,)
 addresses=$(awk '/^node/ {print "127.0.0.1:" $3}' "$PARLEY_RUN_DIR/pids" | paste -sd,)
-java -cp "target/test-classes:target/classes:$(cat target/bench.classpath)" dev.parley.bench.NoticeLoad \
+java -cp "$CP" dev.parley.bench.NoticeLoad \
   nodes="$addresses" pids="$pids" "$@"

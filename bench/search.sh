@@ -13,5 +13,5 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 ensure_build_tools
 ensure_postgres
 cd "$ROOT"
-mvn -B -q test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test >/dev/null
-java -cp "target/test-classes:target/classes:$(cat target/bench.classpath)" dev.parley.bench.SearchLoad "$@"
+CP=$(bench_classpath)
+java -cp "$CP" dev.parley.bench.SearchLoad "$@"

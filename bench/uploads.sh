@@ -14,7 +14,7 @@ ensure_build_tools
 ensure_postgres
 ensure_jar "$ROOT"
 cd "$ROOT"
-mvn -B -q test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test >/dev/null
+CP=$(bench_classpath)
 
 DB=parley_bench_uploads
 psql -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -d postgres -qc "DROP DATABASE IF EXISTS $DB WITH (FORCE)" >/dev/null
@@ -26,5 +26,5 @@ trap '"$ROOT/scripts/cluster.sh" down' EXIT
 "$ROOT/scripts/cluster.sh" up "$NODES"
 pids=$(awk '/^node/ {print $2}' "$PARLEY_RUN_DIR/pids" | paste -sd,)
 addresses=$(awk '/^node/ {print "127.0.0.1:" $3}' "$PARLEY_RUN_DIR/pids" | paste -sd,)
-java -cp "target/test-classes:target/classes:$(cat target/bench.classpath)" dev.parley.bench.UploadLoad \
+java -cp "$CP" dev.parley.bench.UploadLoad \
   nodes="$addresses" pids="$pids" "$@"

@@ -116,3 +116,11 @@ ensure_cluster_certs() {
     rm -f "$dir/$name.csr" "$dir/$name.pem" "$dir/$name-chain.pem"
   done
 }
+
+# Compiles the test sources and prints the class path the benchmarks run on (bench/*.sh; run
+# from the project root).
+bench_classpath() {
+  mvn -B -q test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.classpath \
+    -Dmdep.includeScope=test >/dev/null
+  echo "target/test-classes:target/classes:$(cat target/bench.classpath)"
+}
