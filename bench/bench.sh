@@ -5,7 +5,7 @@
 # its CPU split printed. Everything it starts, it stops, by PID; every scenario is bounded in count
 # and time.
 #
-#   bench/bench.sh pairs [nodes=1] [users=1000] [rates=500] [seconds=10] [drain=5] [loops=2]
+#   bench/bench.sh pairs [nodes=1] [users=1000] [rates=500] [seconds=10] [drain=5] [loops=2] [warmup=0]
 #   bench/bench.sh pairs rates=1000,2000,4000,8000,12000,16000,20000,24000 seconds=5   step mode
 #   bench/bench.sh room  [nodes=1] [members=100] [rates=1000,2000,3000] [seconds=5]
 #   bench/bench.sh conns [nodes=1] [users=10000] [inflight=200]     (100000: 127.0.0.x sources)

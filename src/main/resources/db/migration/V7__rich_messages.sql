@@ -88,7 +88,8 @@ BEGIN
     CROSS JOIN LATERAL (
       SELECT x.sender_id, x.client_msg_id, x.conversation_id, x.message_id, x.seq, x.ts FROM events x
       WHERE x.kind = 'message' AND x.sender_id = i.sender AND x.client_msg_id = i.client
-      LIMIT 1 -- unique anyway; keeps the planner from turning the probe back into a join
+      OFFSET 0 -- keeps the planner from turning the probe back into a join (it is unique anyway);
+               -- not LIMIT 1, which lets it walk events_message_recency until a row matches
     ) e
   ),
   -- new first occurrences, with what decides whether they may be stored
@@ -151,3 +152,12 @@ BEGIN
   ORDER BY i.i;
 END
 $$;
+
+-- The statement above runs with one generic plan rather than a custom plan made anew on every
+-- call: planning it (several CTEs, seven array parameters) took ~2 ms, running it for a small
+-- batch ~0.3 ms (auto_explain, nested statements). Measured with pgbench on one backend, a
+-- batch as the store sends it: 1 row 2.39 -> 1.07 ms per call, 10 rows 2.5 -> 2.0 ms, 100 rows
+-- the same (11.7 ms). Plans never change results. The generic plan is made without knowing the
+-- arrays, so every probe in it is shaped to be right whatever the statistics (see OFFSET 0).
+ALTER FUNCTION append_messages(bigint[], bigint[], text[], text[], bigint[], text[], text[])
+  SET plan_cache_mode = force_generic_plan;

@@ -59,7 +59,8 @@ public final class MessageSearch {
   private static final String BY_RECENT = """
       SELECT %s FROM (
         SELECT e.conversation_id, e.seq, e.message_id, e.sender_id, e.text, e.ts, e.search_vector FROM events e
-        WHERE e.kind = 'message' AND e.conversation_id = ANY ($1::bigint[]) AND (e.ts, e.message_id) < ($4, $5)
+        WHERE e.kind = 'message' AND e.search_vector IS NOT NULL AND e.conversation_id = ANY ($1::bigint[])
+          AND (e.ts, e.message_id) < ($4, $5)
         ORDER BY e.ts DESC, e.message_id DESC LIMIT $7
       ) recent
       WHERE recent.search_vector @@ $2::text::tsquery AND %s

@@ -148,6 +148,12 @@ public final class Bench {
     double seconds = doubleArg("seconds", 10);
     double drain = doubleArg("drain", 5);
     CpuSplit cpu = cpu();
+    double warmup = doubleArg("warmup", 0);
+    if (warmup > 0) {
+      // the nodes' JIT warms at the first rate, unmeasured: a cold node's first seconds are not its light-load latency
+      OpenLoop.Result w = loop[0].run(rates.get(0), warmup, drain, cpu);
+      report("warmup", "%.0f s at %d msg/s (not measured): send to delivery %s", warmup, rates.get(0), w.delivery());
+    }
     List<StepRule.Step> steps = new ArrayList<>();
     for (int rate : rates) {
       OpenLoop.Result r = loop[0].run(rate, seconds, drain, cpu);
