@@ -112,10 +112,12 @@ public record AppConfig(HttpConfig http, DbConfig db, AuthConfig auth, ClusterCo
    *                              closed with 4429 at auth
    * @param editWindow            how long after {@code ts} a sender may edit their message (default 3600 s),
    *                              checked on the database clock like the recall window
+   * @param appendInFlight        append batches a node commits at once (default 2), on as many database
+   *                              connections; batches in flight never share a conversation
    */
   public record ChatConfig(Duration recallWindow, int ratePerSecond, int rateBurst, int syncPageSize, int appendBatchSize,
                            int groupsPerHour, int summaryMembers, int userSendsPerSecond, int userSendBurst,
-                           int maxConnectionsPerUser, Duration editWindow) {}
+                           int maxConnectionsPerUser, Duration editWindow, int appendInFlight) {}
 
   /**
    * @param metricsHost     interface of the management server ({@code GET /metrics}); loopback by default

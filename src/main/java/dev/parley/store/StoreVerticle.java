@@ -28,7 +28,6 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -40,8 +39,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Owns writes to the conversation logs on this node. Sends from every local connection queue
  * here and go to PostgreSQL together: one {@code append_messages} statement (one commit) per batch,
- * one batch in flight at a time, so a connection's sends keep their order and the cost of a
- * durable commit is shared. After each commit it acks the senders and publishes one
+ * a few batches in flight at once but never two with the same conversation ({@link AppendQueue}),
+ * so each conversation's sends keep their order and the cost of a durable commit is shared. After each commit it acks the senders and publishes one
  * {@link dev.parley.bus.DeliveryBatch} for every node. On stop it first finishes the queue: every
  * send it accepted is committed and answered before the verticle goes.
  */
@@ -60,9 +59,8 @@ public final class StoreVerticle extends VerticleBase {
   private final NodeMetrics metrics;
   private final Withdrawals withdrawals;
   private final MessageChanges changes;
-  private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+  private final AppendQueue<Pending> queue;
   private Fanout fanout;
-  private boolean flushing;
   /** Set by {@link #stop()}: completed once the queue is empty and no batch is in flight. */
   private Promise<Void> drained;
 
@@ -73,6 +71,7 @@ public final class StoreVerticle extends VerticleBase {
     this.metrics = metrics;
     this.withdrawals = new Withdrawals(pool, chat.recallWindow(), UploadPurge.over(pool));
     this.changes = new MessageChanges(pool, chat.editWindow());
+    this.queue = new AppendQueue<>(p -> p.command().conversationId(), chat.appendBatchSize(), chat.appendInFlight());
   }
 
   @Override
@@ -87,9 +86,7 @@ public final class StoreVerticle extends VerticleBase {
 
   private void handleAppend(Message<AppendMessage> request) {
     queue.add(new Pending(request.body(), request));
-    if (!flushing) {
-      flush();
-    }
+    flush();
   }
 
   /**
@@ -99,36 +96,38 @@ public final class StoreVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     drained = Promise.promise();
-    if (!flushing) {
+    if (queue.idle()) {
       drained.complete();
     }
     return drained.future();
   }
 
+  /** Starts every batch that may run now (AppendQueue: at most appendInFlight, never two with one conversation). */
   private void flush() {
-    if (queue.isEmpty()) {
-      flushing = false;
-      if (drained != null) {
-        drained.tryComplete();
-      }
-      return;
+    for (AppendQueue.Batch<Pending> batch = queue.next(); batch != null; batch = queue.next()) {
+      run(batch);
     }
-    flushing = true;
-    List<Pending> batch = new ArrayList<>(Math.min(queue.size(), chat.appendBatchSize()));
-    while (!queue.isEmpty() && batch.size() < chat.appendBatchSize()) {
-      batch.add(queue.poll());
+    if (queue.idle() && drained != null) {
+      drained.tryComplete();
     }
-    AppendBatch rows = new AppendBatch(batch.stream().map(Pending::command).toList());
+  }
+
+  private void run(AppendQueue.Batch<Pending> batch) {
+    List<Pending> sends = batch.sends();
+    AppendBatch rows = new AppendBatch(sends.stream().map(Pending::command).toList());
     appendWithRetry(rows.parameters(), 1)
         .map(result -> {
-          complete(batch, rows, result);
+          complete(sends, rows, result);
           return null;
         })
         .onFailure(failure -> {
-          LOG.error("append of {} messages failed", batch.size(), failure);
-          batch.forEach(p -> p.request().fail(ErrorCode.INTERNAL.busCode(), "could not store the message; retry"));
+          LOG.error("append of {} messages failed", sends.size(), failure);
+          sends.forEach(p -> p.request().fail(ErrorCode.INTERNAL.busCode(), "could not store the message; retry"));
         })
-        .onComplete(done -> flush());
+        .onComplete(done -> {
+          queue.done(batch);
+          flush();
+        });
   }
 
   private Future<RowSet<Row>> appendWithRetry(Tuple parameters, int attempt) {

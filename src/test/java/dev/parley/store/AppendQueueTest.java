@@ -1,0 +1,92 @@
+package dev.parley.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** The store's batching rules fed sends and completions; no database. */
+class AppendQueueTest {
+
+  /** A send: conversation and a label. */
+  record Send(long conversation, String label) {}
+
+  private static List<String> labels(AppendQueue.Batch<Send> batch) {
+    return batch.sends().stream().map(Send::label).toList();
+  }
+
+  @Test
+  @DisplayName("a second batch starts while the first commits, with sends to other conversations only")
+  void secondBatchOtherConversations() {
+    var queue = new AppendQueue<Send>(Send::conversation, 10, 2);
+    queue.add(new Send(1, "a1"));
+    var first = queue.next();
+    assertEquals(List.of("a1"), labels(first));
+    queue.add(new Send(1, "a2"));
+    queue.add(new Send(2, "b1"));
+    queue.add(new Send(1, "a3"));
+    var second = queue.next();
+    assertEquals(List.of("b1"), labels(second), "conversation 1 is in flight: its sends wait, in order");
+    assertEquals(Set.of(2L), second.conversations());
+    assertNull(queue.next(), "two in flight");
+    queue.done(first);
+    assertEquals(List.of("a2", "a3"), labels(queue.next()));
+  }
+
+  @Test
+  @DisplayName("nothing starts while every queued send's conversation is in flight, and the queue keeps their order")
+  void blockedUntilDone() {
+    var queue = new AppendQueue<Send>(Send::conversation, 10, 3);
+    queue.add(new Send(1, "a1"));
+    var first = queue.next();
+    queue.add(new Send(1, "a2"));
+    queue.add(new Send(1, "a3"));
+    assertNull(queue.next());
+    assertEquals(2, queue.queued());
+    queue.done(first);
+    assertEquals(List.of("a2", "a3"), labels(queue.next()));
+  }
+
+  @Test
+  @DisplayName("one in flight (appendInFlight=1) is the old rule: the next batch waits for the commit")
+  void oneInFlight() {
+    var queue = new AppendQueue<Send>(Send::conversation, 10, 1);
+    queue.add(new Send(1, "a1"));
+    var first = queue.next();
+    queue.add(new Send(2, "b1"));
+    assertNull(queue.next());
+    queue.done(first);
+    assertEquals(List.of("b1"), labels(queue.next()));
+    assertTrue(queue.next() == null);
+  }
+
+  @Test
+  @DisplayName("a batch holds at most maxBatch sends; the rest wait for the next")
+  void batchSize() {
+    var queue = new AppendQueue<Send>(Send::conversation, 2, 2);
+    for (int i = 0; i < 5; i++) {
+      queue.add(new Send(i, "s" + i));
+    }
+    assertEquals(List.of("s0", "s1"), labels(queue.next()));
+    assertEquals(List.of("s2", "s3"), labels(queue.next()));
+    assertNull(queue.next());
+    assertEquals(1, queue.queued());
+  }
+
+  @Test
+  @DisplayName("idle only when nothing is queued or in flight (a stopping node waits for it)")
+  void idle() {
+    var queue = new AppendQueue<Send>(Send::conversation, 10, 2);
+    assertTrue(queue.idle());
+    queue.add(new Send(1, "a1"));
+    var batch = queue.next();
+    assertEquals(1, queue.inFlight());
+    assertTrue(!queue.idle());
+    queue.done(batch);
+    assertTrue(queue.idle());
+  }
+}
