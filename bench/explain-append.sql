@@ -36,3 +36,22 @@ SET client_min_messages = notice;
 :batch
 \echo '---- warm batch'
 :batch
+
+-- The same for one send to a 1,000-member group (members are the first 1,000 users): what grows
+-- with a conversation's size is the member list the append returns for the fan-out (one index-only
+-- range scan of the members key), nothing else.
+RESET auto_explain.log_min_duration;
+SET client_min_messages = warning;
+INSERT INTO conversations (kind, title, last_seq, push_seq, last_activity, created_at, created_by)
+VALUES ('group', 'big', 0, 0, 0, 0, 1);
+INSERT INTO members (conversation_id, user_id, role, joined_at)
+SELECT (SELECT max(id) FROM conversations), u, CASE WHEN u = 1 THEN 'owner' ELSE 'member' END, 0
+FROM generate_series(1, 1000) AS u;
+ANALYZE members;
+SET client_min_messages = notice;
+SET auto_explain.log_min_duration = 0;
+\set group_batch 'BEGIN; SELECT o_outcome, cardinality(o_members) AS members FROM append_messages(ARRAY[(SELECT max(id) FROM conversations)], ARRAY[1::bigint], ARRAY[\'g1\'], ARRAY[\'to the group\'], ARRAY[NULL::bigint], ARRAY[NULL::text], ARRAY[\'[]\'], ARRAY[\'group the to\']); ROLLBACK;'
+\echo '---- one send to a 1,000-member group, cold'
+:group_batch
+\echo '---- the same, warm'
+:group_batch
