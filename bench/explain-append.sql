@@ -31,7 +31,7 @@ SET auto_explain.log_level = notice;
 SET client_min_messages = notice;
 
 -- One batch of :rows sends, one to each of the first :rows conversations, from a member.
-\set batch 'BEGIN; SELECT o_outcome, count(*) FROM append_messages(ARRAY(SELECT g::bigint FROM generate_series(1, :rows) g), ARRAY(SELECT (2 * g - 1)::bigint FROM generate_series(1, :rows) g), ARRAY(SELECT \'new\' || g FROM generate_series(1, :rows) g), ARRAY(SELECT \'a new message\' FROM generate_series(1, :rows) g), ARRAY(SELECT NULL::bigint FROM generate_series(1, :rows) g), ARRAY(SELECT NULL::text FROM generate_series(1, :rows) g), ARRAY(SELECT \'[]\' FROM generate_series(1, :rows) g), ARRAY(SELECT \'a new message\' FROM generate_series(1, :rows) g)) GROUP BY 1; ROLLBACK;'
+\set batch 'BEGIN; SELECT o_outcome, count(*) FROM append_messages(ARRAY(SELECT g::bigint FROM generate_series(1, :rows) g), ARRAY(SELECT (2 * g - 1)::bigint FROM generate_series(1, :rows) g), ARRAY(SELECT \'new\' || g FROM generate_series(1, :rows) g), ARRAY(SELECT \'a new message\' FROM generate_series(1, :rows) g), ARRAY(SELECT NULL::bigint FROM generate_series(1, :rows) g), ARRAY(SELECT NULL::text FROM generate_series(1, :rows) g), ARRAY(SELECT \'[]\' FROM generate_series(1, :rows) g), ARRAY(SELECT \'a new message\' FROM generate_series(1, :rows) g), ARRAY(SELECT -1::bigint FROM generate_series(1, :rows) g)) GROUP BY 1; ROLLBACK;'
 \echo '---- cold batch'
 :batch
 \echo '---- warm batch'
@@ -50,8 +50,11 @@ FROM generate_series(1, 1000) AS u;
 ANALYZE members;
 SET client_min_messages = notice;
 SET auto_explain.log_min_duration = 0;
-\set group_batch 'BEGIN; SELECT o_outcome, cardinality(o_members) AS members FROM append_messages(ARRAY[(SELECT max(id) FROM conversations)], ARRAY[1::bigint], ARRAY[\'g1\'], ARRAY[\'to the group\'], ARRAY[NULL::bigint], ARRAY[NULL::text], ARRAY[\'[]\'], ARRAY[\'group the to\']); ROLLBACK;'
+\set group_batch 'BEGIN; SELECT o_outcome, cardinality(o_members) AS members FROM append_messages(ARRAY[(SELECT max(id) FROM conversations)], ARRAY[1::bigint], ARRAY[\'g1\'], ARRAY[\'to the group\'], ARRAY[NULL::bigint], ARRAY[NULL::text], ARRAY[\'[]\'], ARRAY[\'group the to\'], ARRAY[-1::bigint]); ROLLBACK;'
 \echo '---- one send to a 1,000-member group, cold'
 :group_batch
 \echo '---- the same, warm'
 :group_batch
+\set group_known 'BEGIN; SELECT o_outcome, cardinality(o_members) AS members FROM append_messages(ARRAY[(SELECT max(id) FROM conversations)], ARRAY[1::bigint], ARRAY[\'g2\'], ARRAY[\'to the group\'], ARRAY[NULL::bigint], ARRAY[NULL::text], ARRAY[\'[]\'], ARRAY[\'group the to\'], ARRAY[(SELECT members_version FROM conversations ORDER BY id DESC LIMIT 1)]); ROLLBACK;'
+\echo '---- the same when the node holds the current member list (no member read)'
+:group_known

@@ -21,6 +21,27 @@ UPDATE conversations c SET message_count = n.total
 FROM (SELECT conversation_id, count(*) AS total FROM events WHERE kind = 'message' GROUP BY conversation_id) n
 WHERE c.id = n.conversation_id;
 
+-- 3. The member list of the fan-out, sent only when it changed. Each node keeps the lists it got
+--    (store.MemberLists) with their version; the append returns a conversation's members only when
+--    the node's version is not the current one, so a send to a 1,000-member group no longer reads
+--    and ships 1,000 ids per batch. The version moves with every insert into or delete from
+--    members, whichever statement does it (a trigger: an invariant kept like an index, not a rule),
+--    in the same transaction, under the conversation's row lock that group changes take too.
+ALTER TABLE conversations ADD COLUMN members_version bigint NOT NULL DEFAULT 0;
+
+CREATE FUNCTION members_changed() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+  UPDATE conversations c SET members_version = c.members_version + 1
+  WHERE c.id IN (SELECT DISTINCT conversation_id FROM changed);
+  RETURN NULL;
+END
+$$;
+CREATE TRIGGER members_inserted AFTER INSERT ON members
+  REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION members_changed();
+CREATE TRIGGER members_deleted AFTER DELETE ON members
+  REFERENCING OLD TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION members_changed();
+
 DROP FUNCTION append_messages(bigint[], bigint[], text[], text[], bigint[], text[], text[]);
 
 -- Appends a batch of messages in one statement: one round trip and one commit (one WAL flush)
@@ -35,7 +56,9 @@ DROP FUNCTION append_messages(bigint[], bigint[], text[], text[], bigint[], text
 --                    resolved here to the members among them, the sender left out
 --   p_attachments    the claimed attachments as a JSON array text
 --   p_lexemes        search.MessageLexemes of the text, space-separated
--- Outcomes: 'appended' (members is set on the first appended row of each conversation),
+--   p_members_known  the members_version of the conversation's member list the node holds, or -1
+-- Outcomes: 'appended' (on the first appended row of each conversation: members_version, and the
+-- members when that is not the version the node holds),
 -- 'duplicate' (the message stored before with this sender and clientMsgId), 'not_member',
 -- 'bad_reply' (replyTo is not a message of that conversation).
 -- Shaped so its cost follows the batch, not the log nor a conversation's size:
@@ -47,9 +70,9 @@ DROP FUNCTION append_messages(bigint[], bigint[], text[], text[], bigint[], text
 --   output back.
 CREATE FUNCTION append_messages(p_conversation bigint[], p_sender bigint[], p_client text[], p_text text[],
                                 p_reply_to bigint[], p_mention_names text[], p_attachments text[],
-                                p_lexemes text[])
+                                p_lexemes text[], p_members_known bigint[])
 RETURNS TABLE (o_idx int, o_outcome text, o_conversation_id bigint, o_message_id bigint, o_seq bigint,
-               o_ts bigint, o_members bigint[], o_mentions bigint[])
+               o_ts bigint, o_members bigint[], o_mentions bigint[], o_members_version bigint)
 LANGUAGE plpgsql AS $$
 DECLARE
   v_ts bigint := (extract(epoch FROM clock_timestamp()) * 1000)::bigint;
@@ -61,9 +84,11 @@ BEGIN
 
   RETURN QUERY
   WITH input AS (
-    SELECT u.i::int AS i, u.conv, u.sender, u.client, u.txt, u.reply_to, u.names, u.attachments, u.lexemes
-    FROM unnest(p_conversation, p_sender, p_client, p_text, p_reply_to, p_mention_names, p_attachments, p_lexemes)
-         WITH ORDINALITY AS u (conv, sender, client, txt, reply_to, names, attachments, lexemes, i)
+    SELECT u.i::int AS i, u.conv, u.sender, u.client, u.txt, u.reply_to, u.names, u.attachments, u.lexemes,
+           u.known
+    FROM unnest(p_conversation, p_sender, p_client, p_text, p_reply_to, p_mention_names, p_attachments, p_lexemes,
+                p_members_known)
+         WITH ORDINALITY AS u (conv, sender, client, txt, reply_to, names, attachments, lexemes, known, i)
   ),
   -- stored before: answered with the stored ack
   prior AS (
@@ -77,7 +102,8 @@ BEGIN
   ),
   -- members and valid replies among the new ones: these get seqs, in input order per conversation
   numbered AS (
-    SELECT i.i, i.conv, i.sender, i.client, i.txt, i.reply_to, i.attachments, i.lexemes,
+    SELECT i.i, i.conv, i.sender, i.client, i.txt, i.reply_to, i.attachments, i.lexemes, i.known,
+           c.members_version,
            c.last_seq + row_number() OVER w AS seq,
            c.message_count + row_number() OVER w AS msg_no,
            row_number() OVER w = 1 AS first_in_conversation,
@@ -120,9 +146,10 @@ BEGIN
          coalesce(p.message_id, n.message_id),
          coalesce(p.seq, n.seq),
          coalesce(p.ts, CASE WHEN n.i IS NOT NULL THEN v_ts END),
-         CASE WHEN n.first_in_conversation
+         CASE WHEN n.first_in_conversation AND n.members_version IS DISTINCT FROM n.known
               THEN (SELECT array_agg(m.user_id) FROM members m WHERE m.conversation_id = n.conv) END,
-         n.mentions
+         n.mentions,
+         CASE WHEN n.first_in_conversation THEN n.members_version END
   FROM input i
   LEFT JOIN prior p ON p.i = i.i
   LEFT JOIN numbered n ON n.i = i.i
@@ -131,5 +158,5 @@ END
 $$;
 
 -- One generic plan, not a custom plan made anew on every call (V7: planning it was ~2 ms).
-ALTER FUNCTION append_messages(bigint[], bigint[], text[], text[], bigint[], text[], text[], text[])
+ALTER FUNCTION append_messages(bigint[], bigint[], text[], text[], bigint[], text[], text[], text[], bigint[])
   SET plan_cache_mode = force_generic_plan;

@@ -114,10 +114,14 @@ public record AppConfig(HttpConfig http, DbConfig db, AuthConfig auth, ClusterCo
    *                              checked on the database clock like the recall window
    * @param appendInFlight        append batches a node commits at once (default 2), on as many database
    *                              connections; batches in flight never share a conversation
+   * @param memberListIds         member ids of recently appended-to conversations a node's store keeps
+   *                              (default 1,000,000, about 8 MB), so a batch reads a member list only when
+   *                              it changed; 0 reads it on every batch
    */
   public record ChatConfig(Duration recallWindow, int ratePerSecond, int rateBurst, int syncPageSize, int appendBatchSize,
                            int groupsPerHour, int summaryMembers, int userSendsPerSecond, int userSendBurst,
-                           int maxConnectionsPerUser, Duration editWindow, int appendInFlight) {}
+                           int maxConnectionsPerUser, Duration editWindow, int appendInFlight,
+                           long memberListIds) {}
 
   /**
    * @param metricsHost     interface of the management server ({@code GET /metrics}); loopback by default

@@ -17,17 +17,19 @@ import java.util.Map;
  */
 final class AppendBatch {
 
-  static final String APPEND = "SELECT * FROM append_messages($1, $2, $3, $4, $5, $6, $7, $8)";
+  static final String APPEND = "SELECT * FROM append_messages($1, $2, $3, $4, $5, $6, $7, $8, $9)";
 
   private record Pair(long senderId, String clientMsgId) {}
 
   private final List<AppendMessage> rows = new ArrayList<>();
+  /** The member lists held when the batch was made, by conversation: what the statement is told it has. */
+  private final Map<Long, MemberLists.Known> known = new HashMap<>();
   /** For each send of the batch, the index of its pair's row. */
   private final int[] rowOfSend;
   /** For each send, whether an earlier send of the batch has its pair. */
   private final boolean[] repeat;
 
-  AppendBatch(List<AppendMessage> sends) {
+  AppendBatch(List<AppendMessage> sends, MemberLists lists) {
     rowOfSend = new int[sends.size()];
     repeat = new boolean[sends.size()];
     Map<Pair, Integer> seen = new HashMap<>();
@@ -37,6 +39,10 @@ final class AppendBatch {
       if (first == null) {
         rowOfSend[i] = rows.size();
         rows.add(send);
+        MemberLists.Known held = lists.get(send.conversationId());
+        if (held != null) {
+          known.put(send.conversationId(), held);
+        }
       } else {
         rowOfSend[i] = first;
         repeat[i] = true;
@@ -55,6 +61,7 @@ final class AppendBatch {
     String[] mentionNames = new String[n];
     String[] attachments = new String[n];
     String[] lexemes = new String[n];
+    Long[] membersKnown = new Long[n];
     for (int i = 0; i < n; i++) {
       AppendMessage c = rows.get(i);
       conversations[i] = c.conversationId();
@@ -65,8 +72,30 @@ final class AppendBatch {
       mentionNames[i] = Mentions.forAppend(c.text());
       attachments[i] = EventRows.toJson(c.attachments());
       lexemes[i] = MessageLexemes.of(c.text());
+      MemberLists.Known held = known.get(c.conversationId());
+      membersKnown[i] = held == null ? -1L : held.version();
     }
-    return Tuple.of(conversations, senders, clientIds, texts, replies, mentionNames, attachments, lexemes);
+    return Tuple.of(conversations, senders, clientIds, texts, replies, mentionNames, attachments, lexemes)
+        .addValue(membersKnown);
+  }
+
+  /**
+   * The members of a conversation the batch appended to, from its first appended row: the list it
+   * returned (kept in {@code lists} for later batches), or, when it returned none because the
+   * version the batch named is current, the list held when the batch was made.
+   */
+  long[] members(long conversationId, long version, Long[] returned, MemberLists lists) {
+    if (returned != null) {
+      long[] members = StoreVerticle.unbox(returned);
+      lists.put(conversationId, version, members);
+      return members;
+    }
+    MemberLists.Known held = known.get(conversationId);
+    if (held == null || held.version() != version) {
+      throw new IllegalStateException("append_messages() returned no members for conversation " + conversationId
+          + " at version " + version + " though the batch held " + (held == null ? "none" : held.version()));
+    }
+    return held.members();
   }
 
   /** Rows the statement returns (its {@code o_idx} runs 1 to this). */

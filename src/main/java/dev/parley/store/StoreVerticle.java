@@ -60,6 +60,7 @@ public final class StoreVerticle extends VerticleBase {
   private final Withdrawals withdrawals;
   private final MessageChanges changes;
   private final AppendQueue<Pending> queue;
+  private final MemberLists memberLists;
   private Fanout fanout;
   /** Set by {@link #stop()}: completed once the queue is empty and no batch is in flight. */
   private Promise<Void> drained;
@@ -72,6 +73,7 @@ public final class StoreVerticle extends VerticleBase {
     this.withdrawals = new Withdrawals(pool, chat.recallWindow(), UploadPurge.over(pool));
     this.changes = new MessageChanges(pool, chat.editWindow());
     this.queue = new AppendQueue<>(p -> p.command().conversationId(), chat.appendBatchSize(), chat.appendInFlight());
+    this.memberLists = new MemberLists(chat.memberListIds());
   }
 
   @Override
@@ -114,7 +116,7 @@ public final class StoreVerticle extends VerticleBase {
 
   private void run(AppendQueue.Batch<Pending> batch) {
     List<Pending> sends = batch.sends();
-    AppendBatch rows = new AppendBatch(sends.stream().map(Pending::command).toList());
+    AppendBatch rows = new AppendBatch(sends.stream().map(Pending::command).toList(), memberLists);
     appendWithRetry(rows.parameters(), 1)
         .map(result -> {
           complete(sends, rows, result);
@@ -155,9 +157,10 @@ public final class StoreVerticle extends VerticleBase {
         appended = new MessageAppended(row.getLong("o_conversation_id"), row.getLong("o_message_id"),
             row.getLong("o_seq"), row.getLong("o_ts"), outcome == AppendOutcome.DUPLICATE);
       }
-      Long[] members = row.getArrayOfLongs("o_members");
-      stored[row.getInteger("o_idx") - 1] = new Stored(outcome, appended, members == null ? null : unbox(members),
-          row.getArrayOfLongs("o_mentions"));
+      Long version = row.getLong("o_members_version"); // on the first appended row of each conversation
+      long[] members = version == null ? null
+          : rows.members(appended.conversationId(), version, row.getArrayOfLongs("o_members"), memberLists);
+      stored[row.getInteger("o_idx") - 1] = new Stored(outcome, appended, members, row.getArrayOfLongs("o_mentions"));
       if (outcome == AppendOutcome.APPENDED) {
         committedAt = Math.max(committedAt, appended.ts());
       }

@@ -224,6 +224,25 @@ class GroupEventsIT {
   }
 
   @Test
+  @DisplayName("a member added through one node gets the next message sent on the other, whose store held the older member list")
+  void memberListChangedElsewhere() {
+    Api.Account owner = node(0).newAccount("owner");
+    Api.Account erin = node(0).newAccount("erin");
+    Api.Account frank = node(1).newAccount("frank");
+    long group = node(0).group(owner, "Lists", List.of(erin));
+    try (ChatClient ownerWs = ChatClient.login(cluster.port(0), owner, "o");
+         ChatClient frankWs = ChatClient.login(cluster.port(1), frank, "f")) {
+      assertEquals("ack", ownerWs.sendMessage(group, "m0", "before frank").get("type").asText());
+      assertEquals(200, node(1).post("/conversations/" + group + "/members", owner.token(),
+          obj().set("userIds", Json.mapper().createArrayNode().add(frank.id()))).status());
+      frankWs.await(ChatClient.type("conversation"));
+      assertEquals("ack", ownerWs.sendMessage(group, "m1", "after frank joined").get("type").asText());
+      JsonNode message = frankWs.await(event("message", group));
+      assertEquals("after frank joined", message.get("text").asText());
+    }
+  }
+
+  @Test
   @DisplayName("PATCH /conversations/{id}: owner/admin rename with a title event; 403 for a member, 400 direct or invalid, 404 for a non-member")
   void rename() {
     Api.Account owner = node(0).newAccount("owner");

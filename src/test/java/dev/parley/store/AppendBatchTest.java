@@ -3,6 +3,7 @@ package dev.parley.store;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.parley.bus.AppendMessage;
@@ -22,7 +23,7 @@ class AppendBatchTest {
   @DisplayName("a (sender, clientMsgId) pair repeated in the batch is sent once; its repeats are answered by its row")
   void repeatsShareTheFirstRow() {
     var batch = new AppendBatch(List.of(send(1, 10, "a", "one"), send(1, 11, "a", "other sender"),
-        send(1, 10, "a", "one again"), send(2, 10, "b", "two")));
+        send(1, 10, "a", "one again"), send(2, 10, "b", "two")), new MemberLists(100));
     assertEquals(3, batch.rowCount());
     assertEquals(List.of(0, 1, 0, 2), List.of(batch.rowOf(0), batch.rowOf(1), batch.rowOf(2), batch.rowOf(3)));
     assertFalse(batch.repeat(0));
@@ -34,12 +35,27 @@ class AppendBatchTest {
   @Test
   @DisplayName("parameters are parallel arrays over the distinct pairs, with mention names and lexemes made here")
   void parameters() {
+    MemberLists lists = new MemberLists(100);
+    lists.put(2, 7, new long[] {11, 12});
     Tuple tuple = new AppendBatch(List.of(send(1, 10, "a", "Hi @Bob, the deploy"), send(1, 10, "a", "repeat"),
-        send(2, 11, "c", "消息"))).parameters();
-    assertEquals(8, tuple.size());
+        send(2, 11, "c", "消息")), lists).parameters();
+    assertEquals(9, tuple.size());
     assertArrayEquals(new Long[] {1L, 2L}, (Long[]) tuple.getValue(0));
     assertArrayEquals(new String[] {"Hi @Bob, the deploy", "消息"}, (String[]) tuple.getValue(3));
     assertArrayEquals(new String[] {"bob", null}, (String[]) tuple.getValue(5));
     assertArrayEquals(new String[] {"hi bob the deploy", "消息 息"}, (String[]) tuple.getValue(7));
+    assertArrayEquals(new Long[] {-1L, 7L}, (Long[]) tuple.getValue(8), "the member list versions held");
+  }
+
+  @Test
+  @DisplayName("members: a returned list is kept for later batches; none returned means the list the batch held")
+  void members() {
+    MemberLists lists = new MemberLists(100);
+    var first = new AppendBatch(List.of(send(1, 10, "a", "x")), lists);
+    assertArrayEquals(new long[] {10, 11}, first.members(1, 3, new Long[] {10L, 11L}, lists));
+    var second = new AppendBatch(List.of(send(1, 10, "b", "y")), lists);
+    lists.put(1, 4, new long[] {10, 11, 12}); // a later batch read a newer list meanwhile
+    assertArrayEquals(new long[] {10, 11}, second.members(1, 3, null, lists), "the list held when the batch was made");
+    assertThrows(IllegalStateException.class, () -> second.members(1, 5, null, lists), "a version it did not hold");
   }
 }

@@ -95,7 +95,7 @@ public final class TestDatabase implements AutoCloseable {
    */
   public long appendUnpublished(long conversationId, long senderId, String clientMsgId, String text) {
     return queryLong(("SELECT o_seq FROM append_messages(ARRAY[%d]::bigint[], ARRAY[%d]::bigint[], ARRAY['%s'],"
-        + " ARRAY['%s'], ARRAY[NULL]::bigint[], ARRAY[NULL]::text[], ARRAY['[]'], ARRAY['%s'])")
+        + " ARRAY['%s'], ARRAY[NULL]::bigint[], ARRAY[NULL]::text[], ARRAY['[]'], ARRAY['%s'], ARRAY[-1]::bigint[])")
         .formatted(conversationId, senderId, clientMsgId.replace("'", "''"), text.replace("'", "''"),
             dev.parley.search.MessageLexemes.of(text).replace("'", "''")));
   }
