@@ -6,6 +6,7 @@ import dev.parley.config.AppConfig;
 import dev.parley.store.Database;
 import dev.parley.store.MemberLookup;
 import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.AbstractVerticle;
 import io.vertx.core.Promise;
@@ -80,6 +81,8 @@ public final class AdvanceVerticle extends AbstractVerticle {
     FunctionCounter.builder("parley_advance_fills", watch, AdvanceWatch::lacking)
         .description("conversations whose newest events the bus had not brought within the wait (read from storage)")
         .register(registry);
+    Gauge.builder("parley_advance_waiting", watch, AdvanceWatch::waiting)
+        .description("signals waiting for the event bus to bring their events").register(registry);
     FunctionCounter.builder("parley_advance_handling_seconds", this, v -> v.handlingNanos / 1e9)
         .description("event-loop time spent handling signals").register(registry);
     subscriber = PgSubscriber.subscriber(vertx, Database.connectOptions(db))

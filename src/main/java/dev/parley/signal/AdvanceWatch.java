@@ -30,10 +30,21 @@ public final class AdvanceWatch {
 
   private record Waiting(long conversationId, long seq, long dueMs) {}
 
+  /** A conversation with signals waiting: how many, and the highest seq signalled meanwhile. */
+  private static final class Open {
+    int waiting;
+    long highest;
+  }
+
   private final BusTails tails;
   private final Port port;
   private final long waitMs;
   private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
+  /**
+   * Conversations with a signal waiting. Their bus entry stays until the last of them is checked:
+   * a later signal found covered must not drop the entry an earlier waiting one still needs.
+   */
+  private final Map<Long, Open> open = new HashMap<>();
   private boolean checkScheduled;
   private long signals;
   private long covered;
@@ -50,13 +61,21 @@ public final class AdvanceWatch {
     signals++;
     if (tails.covers(conversationId, seq)) {
       covered++;
-      tails.settled(conversationId, seq);
+      Open pending = open.get(conversationId);
+      if (pending == null) {
+        tails.caughtUp(conversationId, seq);
+      } else {
+        pending.highest = Math.max(pending.highest, seq);
+      }
       return;
     }
     if (waiting.size() >= MAX_WAITING) {
       check(Long.MAX_VALUE); // under a flood, check the oldest early rather than hold more
     }
     waiting.addLast(new Waiting(conversationId, seq, port.nowMs() + waitMs));
+    Open pending = open.computeIfAbsent(conversationId, id -> new Open());
+    pending.waiting++;
+    pending.highest = Math.max(pending.highest, seq);
     if (!checkScheduled) {
       checkScheduled = true;
       port.schedule(waitMs, this::due);
@@ -76,7 +95,8 @@ public final class AdvanceWatch {
     return lacking;
   }
 
-  int waiting() {
+  /** Signals waiting for the bus now. */
+  public int waiting() {
     return waiting.size();
   }
 
@@ -97,9 +117,13 @@ public final class AdvanceWatch {
       Waiting signal = waiting.pollFirst();
       if (tails.covers(signal.conversationId(), signal.seq())) {
         covered++;
-        tails.settled(signal.conversationId(), signal.seq());
       } else {
         missing.merge(signal.conversationId(), signal.seq(), Math::max);
+      }
+      Open pending = open.get(signal.conversationId());
+      if (--pending.waiting == 0) {
+        open.remove(signal.conversationId());
+        tails.caughtUp(signal.conversationId(), pending.highest);
       }
     }
     if (!missing.isEmpty()) {

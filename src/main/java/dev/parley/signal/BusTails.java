@@ -5,8 +5,9 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Node-wide: the highest seq of each conversation that reached this node over the event bus
  * lately. Written by every event loop's delivery consumer, read by {@link AdvanceWatch}; an entry
- * goes once a signal found it covered. Bounded: past {@link #MAX_ENTRIES} (signals lost, e.g.
- * while the listener reconnects) it starts over, which costs at most a few needless storage reads.
+ * goes once the signals have caught up with it. Bounded: past {@link #MAX_ENTRIES} (signals lost,
+ * e.g. while the listener reconnects) it starts over, which costs at most a few needless storage
+ * reads.
  */
 public final class BusTails {
 
@@ -28,9 +29,12 @@ public final class BusTails {
     return tail != null && tail >= seq;
   }
 
-  /** The signal for {@code seq} found it covered: forget the entry unless the bus has brought more since. */
-  void settled(long conversationId, long seq) {
-    tails.remove(conversationId, seq);
+  /**
+   * Every seq of the conversation up to {@code signalled} has had its signal checked: forget the
+   * entry unless the bus has brought more since (whose signal is still to come).
+   */
+  void caughtUp(long conversationId, long signalled) {
+    tails.computeIfPresent(conversationId, (id, tail) -> tail <= signalled ? null : tail);
   }
 
   int size() {

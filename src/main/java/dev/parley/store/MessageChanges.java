@@ -6,6 +6,7 @@ import dev.parley.protocol.Events;
 import dev.parley.protocol.LogEvent;
 import dev.parley.rich.MessageChangePolicy;
 import dev.parley.rich.ReactionSet;
+import dev.parley.search.MessageLexemes;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -31,7 +32,8 @@ public final class MessageChanges {
       FROM events e WHERE e.kind = 'message' AND e.message_id = $1""".formatted(MEMBER);
   private static final String EDIT = """
       WITH edited AS (
-        UPDATE events SET text = $4, edited_at = $6 WHERE conversation_id = $1 AND seq = $2
+        UPDATE events SET text = $4, edited_at = $6, search_vector = array_to_tsvector(string_to_array($8, ' '))
+        WHERE conversation_id = $1 AND seq = $2
       ), appended AS (
         INSERT INTO events (conversation_id, seq, kind, message_id, sender_id, target_seq, text, ts)
         VALUES ($1, $3, 'edit', $5, $7, $2, $4, $6)
@@ -96,7 +98,8 @@ public final class MessageChanges {
         long targetSeq = row.getLong("seq");
         var event = new Events.Edit(conversationId, seq, messageId, targetSeq, by, text, locked.now());
         yield tx.preparedQuery(EDIT)
-            .execute(Tuple.from(new Object[] {conversationId, targetSeq, seq, text, messageId, locked.now(), by}))
+            .execute(Tuple.from(new Object[] {conversationId, targetSeq, seq, text, messageId, locked.now(), by,
+                MessageLexemes.of(text)}))
             .map(appended -> new Changed(conversationId, seq, event, members(appended)));
       }
     };

@@ -19,7 +19,6 @@ import dev.parley.protocol.ChatException;
 import dev.parley.protocol.ErrorCode;
 import dev.parley.protocol.Events;
 import dev.parley.protocol.Json;
-import dev.parley.rich.Mentions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -49,7 +48,6 @@ import org.slf4j.LoggerFactory;
 public final class StoreVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(StoreVerticle.class);
-  private static final String APPEND = "SELECT * FROM append_messages($1, $2, $3, $4, $5, $6, $7)";
   /** Unique violation (a concurrent duplicate send on another node), deadlock, serialization failure. */
   private static final Set<String> RETRYABLE = Set.of("23505", "40P01", "40001");
   private static final int MAX_ATTEMPTS = 5;
@@ -120,9 +118,10 @@ public final class StoreVerticle extends VerticleBase {
     while (!queue.isEmpty() && batch.size() < chat.appendBatchSize()) {
       batch.add(queue.poll());
     }
-    appendWithRetry(batch, 1)
-        .map(rows -> {
-          complete(batch, rows);
+    AppendBatch rows = new AppendBatch(batch.stream().map(Pending::command).toList());
+    appendWithRetry(rows.parameters(), 1)
+        .map(result -> {
+          complete(batch, rows, result);
           return null;
         })
         .onFailure(failure -> {
@@ -132,61 +131,63 @@ public final class StoreVerticle extends VerticleBase {
         .onComplete(done -> flush());
   }
 
-  private Future<RowSet<Row>> appendWithRetry(List<Pending> batch, int attempt) {
-    int n = batch.size();
-    Long[] conversations = new Long[n];
-    Long[] senders = new Long[n];
-    String[] clientIds = new String[n];
-    String[] texts = new String[n];
-    Long[] replies = new Long[n];
-    String[] mentionNames = new String[n];
-    String[] attachments = new String[n];
-    for (int i = 0; i < n; i++) {
-      AppendMessage c = batch.get(i).command();
-      conversations[i] = c.conversationId();
-      senders[i] = c.senderId();
-      clientIds[i] = c.clientMsgId();
-      texts[i] = c.text();
-      replies[i] = c.replyTo();
-      mentionNames[i] = Mentions.forAppend(c.text());
-      attachments[i] = EventRows.toJson(c.attachments());
-    }
-    return pool.preparedQuery(APPEND)
-        .execute(Tuple.of(conversations, senders, clientIds, texts, replies, mentionNames, attachments))
+  private Future<RowSet<Row>> appendWithRetry(Tuple parameters, int attempt) {
+    return pool.preparedQuery(AppendBatch.APPEND).execute(parameters)
         .recover(failure -> {
           // The whole statement rolled back, seqs included; running it again is safe and finds
           // a concurrent duplicate as 'duplicate' this time.
           if (attempt < MAX_ATTEMPTS && failure instanceof PgException pg && RETRYABLE.contains(pg.getSqlState())) {
-            return appendWithRetry(batch, attempt + 1);
+            return appendWithRetry(parameters, attempt + 1);
           }
           return Future.failedFuture(failure);
         });
   }
 
-  private void complete(List<Pending> batch, RowSet<Row> rows) {
+  /** One answer per distinct (sender, clientMsgId) row of the statement, by {@code o_idx}. */
+  private record Stored(AppendOutcome outcome, MessageAppended appended, long[] members, Long[] mentions) {}
+
+  private void complete(List<Pending> batch, AppendBatch rows, RowSet<Row> result) {
+    Stored[] stored = new Stored[rows.rowCount()];
+    long committedAt = 0;
+    for (Row row : result) {
+      AppendOutcome outcome = AppendOutcome.fromSql(row.getString("o_outcome"));
+      MessageAppended appended = null;
+      if (outcome == AppendOutcome.APPENDED || outcome == AppendOutcome.DUPLICATE) {
+        appended = new MessageAppended(row.getLong("o_conversation_id"), row.getLong("o_message_id"),
+            row.getLong("o_seq"), row.getLong("o_ts"), outcome == AppendOutcome.DUPLICATE);
+      }
+      Long[] members = row.getArrayOfLongs("o_members");
+      stored[row.getInteger("o_idx") - 1] = new Stored(outcome, appended, members == null ? null : unbox(members),
+          row.getArrayOfLongs("o_mentions"));
+      if (outcome == AppendOutcome.APPENDED) {
+        committedAt = Math.max(committedAt, appended.ts());
+      }
+    }
     Map<Long, long[]> recipients = new HashMap<>();
     List<Delivery> deliveries = new ArrayList<>();
-    long committedAt = 0;
-    for (Row row : rows) {
-      Pending pending = batch.get(row.getInteger("o_idx") - 1);
-      AppendMessage command = pending.command();
-      switch (AppendOutcome.fromSql(row.getString("o_outcome"))) {
+    for (int i = 0; i < batch.size(); i++) {
+      Pending pending = batch.get(i);
+      Stored answer = stored[rows.rowOf(i)];
+      switch (answer.outcome()) {
         case NOT_MEMBER -> BusFailures.fail(pending.request(), ChatException.notFound("conversation"));
         case BAD_REPLY -> BusFailures.fail(pending.request(),
             ChatException.badRequest("replyTo is not a message of this conversation"));
-        case DUPLICATE -> pending.request().reply(new MessageAppended(row.getLong("o_conversation_id"),
-            row.getLong("o_message_id"), row.getLong("o_seq"), row.getLong("o_ts"), true));
+        case DUPLICATE -> pending.request().reply(answer.appended());
         case APPENDED -> {
-          long conversationId = row.getLong("o_conversation_id");
-          Long[] members = row.getArrayOfLongs("o_members");
-          if (members != null) {
-            recipients.put(conversationId, unbox(members));
+          if (rows.repeat(i)) { // the same pair again in this batch: the ack of the one stored
+            MessageAppended first = answer.appended();
+            pending.request().reply(new MessageAppended(first.conversationId(), first.messageId(), first.seq(),
+                first.ts(), true));
+            continue;
           }
-          var appended = new MessageAppended(conversationId, row.getLong("o_message_id"), row.getLong("o_seq"),
-              row.getLong("o_ts"), false);
-          committedAt = Math.max(committedAt, appended.ts());
+          MessageAppended appended = answer.appended();
+          long conversationId = appended.conversationId();
+          if (answer.members() != null) {
+            recipients.put(conversationId, answer.members());
+          }
           pending.request().reply(appended);
-          Long[] mentions = row.getArrayOfLongs("o_mentions");
+          AppendMessage command = pending.command();
+          Long[] mentions = answer.mentions();
           String frame = Json.encode(new Events.Message(conversationId, appended.seq(), appended.messageId(),
               command.senderId(), command.clientMsgId(), command.text(), appended.ts(), "normal", command.replyTo(),
               null, mentions == null ? List.of() : List.of(mentions), List.of(), command.attachments()));

@@ -35,7 +35,7 @@ public final class Withdrawals {
    */
   private static final String ERASE_AND_APPEND = """
       WITH erased AS (
-        UPDATE events SET text = NULL, status = $4, reactions = '[]', attachments = '[]'
+        UPDATE events SET text = NULL, search_vector = NULL, status = $4, reactions = '[]', attachments = '[]'
         WHERE conversation_id = $1 AND seq = $2
       ), edits AS (
         UPDATE events SET text = NULL WHERE kind = 'edit' AND message_id = $5

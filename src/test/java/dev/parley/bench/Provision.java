@@ -46,15 +46,15 @@ final class Provision implements AutoCloseable {
       FROM unnest(?::bigint[], ?::bigint[], ?::boolean[]) AS m (c, u, r)""";
   /** {@code per} messages from the peer in each direct conversation (1..per), none read. */
   private static final String UNREAD = """
-      INSERT INTO events (conversation_id, seq, kind, message_id, sender_id, client_msg_id, text, status, ts)
+      INSERT INTO events (conversation_id, seq, kind, message_id, sender_id, client_msg_id, text, status, ts, msg_no)
       SELECT c.id, g, 'message', nextval('message_ids'),
              CASE WHEN c.direct_low = p.reader THEN c.direct_high ELSE c.direct_low END,
-             'scale' || c.id || '_' || g, 'scale message ' || g, 'normal', p.now
+             'scale' || c.id || '_' || g, 'scale message ' || g, 'normal', p.now, g
       FROM (SELECT ?::bigint[] AS ids, ?::bigint AS reader, ?::int AS per, ?::bigint AS now) AS p
       JOIN conversations c ON c.id = ANY(p.ids) CROSS JOIN generate_series(1, p.per) AS g""";
   /** push_seq moved with last_seq: the push verticle has nothing to catch up on. */
   private static final String BUMP = """
-      UPDATE conversations c SET last_seq = p.seq, push_seq = p.seq, last_activity = p.now
+      UPDATE conversations c SET last_seq = p.seq, message_count = p.seq, push_seq = p.seq, last_activity = p.now
       FROM (SELECT ?::bigint[] AS ids, ?::bigint AS seq, ?::bigint AS now) AS p WHERE c.id = ANY(p.ids)""";
 
   private final Connection db;

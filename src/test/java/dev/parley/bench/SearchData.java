@@ -1,5 +1,6 @@
 package dev.parley.bench;
 
+import dev.parley.search.MessageLexemes;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.CharBuffer;
@@ -80,7 +81,8 @@ final class SearchData {
       long firstConversation = first(sql, "SELECT min(id) FROM bench_conversations");
       long firstFiller = first(sql, "SELECT min(id) FROM bench_fillers");
       ((PGConnection) db.unwrap(PGConnection.class)).getCopyAPI().copyIn(
-          "COPY events (conversation_id, seq, kind, message_id, sender_id, client_msg_id, text, status, ts) FROM STDIN",
+          "COPY events (conversation_id, seq, kind, message_id, sender_id, client_msg_id, text, status, ts, search_vector,"
+              + " msg_no) FROM STDIN",
           new Rows(conversations, messages, firstConversation, firstFiller));
       sql.execute("UPDATE conversations c SET last_seq = s.last_seq, last_activity = s.ts, push_seq = s.last_seq "
           + "FROM (SELECT conversation_id, max(seq) AS last_seq, max(ts) AS ts FROM events GROUP BY conversation_id) s "
@@ -98,7 +100,7 @@ final class SearchData {
     }
   }
 
-  /** COPY text rows, made as they are read: the whole data set is never in memory. */
+  /** COPY text rows (each message with its search column, as a node stores it), made as they are read: the whole data set is never in memory. */
   private static final class Rows extends Reader {
 
     private final Random random = new Random(20261202);
@@ -142,8 +144,16 @@ final class SearchData {
       long sender = firstFiller + (conversation * 7L + (i % 10) * 131L) % 2000;
       out.append(firstConversation + conversation).append('\t').append(seq).append("\tmessage\t").append(i)
           .append('\t').append(sender).append("\tbench-").append(i).append('\t');
+      int textStart = out.length();
       text(out, 4 + (int) ((i * 7919L) % 13), i % 10);
-      out.append("\tnormal\t").append(1_700_000_000_000L + i * 60_000L).append('\n');
+      String lexemes = MessageLexemes.of(out.substring(textStart));
+      out.append("\tnormal\t").append(1_700_000_000_000L + i * 60_000L).append('\t');
+      // the search column as a node stores it: a tsvector of the lexemes, each quoted (the words
+      // here hold no quote, backslash or tab), and the message's ordinal in its conversation
+      for (String lexeme : lexemes.isEmpty() ? new String[0] : lexemes.split(" ")) {
+        out.append('\'').append(lexeme).append("' ");
+      }
+      out.append('\t').append(seq).append('\n');
     }
 
     /** English (5 in 10), Chinese with its punctuation and no spaces (3 in 10), or both (2 in 10). */

@@ -16,6 +16,8 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.IntStream;
@@ -151,15 +153,28 @@ class SearchIT {
     }
   }
 
+  /** Texts in every script the tokenizer treats differently. */
+  private static final List<String> SCRIPTS = List.of("Ünïcödé ÀÉÎÕÜ façade naïve", "ΩΜΈΓΑ Σίσυφος", "Привет, МИР!",
+      "İstanbul'da ŞİMDİ", "straße STRASSE", "ＡＢＣ全角ｘｙｚ", "emoji🎉inside👍words", "tab\tand\nnewline",
+      "under_score-dash.dot", "١٢٣ مرحبا بالعالم", "שלום עולם", "ภาษาไทย", "x".repeat(80) + " tail", "々時々ヶ月ー",
+      "ｶﾀｶﾅ半角", "𠀋𡈽 rare Han", "a", "数字123混合abc", "消息撤回功能，又回撤了。", "한국어 텍스트 검색",
+      "quote's \"double\" back\\slash", "€100 • 50% — «guillemets» ½", "ǅungla Ǳ ﬁne ΣΑΣ");
+
   @Test
-  @DisplayName("every message is found by its own text, in every script (the Java and SQL tokenizers agree)")
+  @DisplayName("the node's lexemes are those V8's SQL tokenizer made for messages stored before V10, in every script")
+  void lexemesAgreeWithStoredOnes() {
+    for (String text : SCRIPTS) {
+      String sql = cluster.database().queryString("SELECT array_to_string(parley_search_lexemes(?), ' ')", text);
+      assertEquals(new HashSet<>(Arrays.asList(sql.split(" "))),
+          new HashSet<>(Arrays.asList(MessageLexemes.of(text).split(" "))), text);
+    }
+  }
+
+  @Test
+  @DisplayName("every message is found by its own text, in every script")
   void ownTextFindsItself() {
-    List<String> texts = List.of("Ünïcödé ÀÉÎÕÜ façade naïve", "ΩΜΈΓΑ Σίσυφος", "Привет, МИР!", "İstanbul'da ŞİMDİ",
-        "straße STRASSE", "ＡＢＣ全角ｘｙｚ", "emoji🎉inside👍words", "tab\tand\nnewline", "under_score-dash.dot",
-        "١٢٣ مرحبا بالعالم", "שלום עולם", "ภาษาไทย", "x".repeat(80) + " tail", "々時々ヶ月ー",
-        "ｶﾀｶﾅ半角", "𠀋𡈽 rare Han", "a", "数字123混合abc");
     try (Pair p = pair()) {
-      for (String text : texts) {
+      for (String text : SCRIPTS) {
         long id = p.send(text);
         assertTrue(found(p.bob(), text).contains(id), "searching for its own text finds: " + text);
       }
@@ -306,15 +321,19 @@ class SearchIT {
     try (Pair p = pair()) {
       int bulk = 4000;
       assertTrue(MessageSearch.walkBudget(30) < bulk && MessageSearch.walkBudget(20) < bulk, "both searches start with the walk");
-      // Messages written in bulk, as appends write them (the search column is generated from text):
-      // "common" in every message, "rare<i>" in every 500th.
+      // Messages written in bulk, with the search column V8's tokenizer makes (the same lexemes as
+      // the node's: lexemesAgreeWithStoredOnes): "common" in every message, "rareword" in every 500th.
       long firstId = cluster.database().queryLong("SELECT nextval('message_ids') + 1000000");
       cluster.database().queryLong("""
           WITH bulk AS (
-            INSERT INTO events (conversation_id, seq, kind, message_id, sender_id, client_msg_id, text, status, ts)
-            SELECT %d, i, 'message', %d + i, %d, 'bulk-' || i,
-                   'common filler ' || i || CASE WHEN i %% 500 = 0 THEN ' rareword' ELSE '' END, 'normal', 1700000000000 + i
-            FROM generate_series(1, %d) AS i RETURNING 1)
+            INSERT INTO events (conversation_id, seq, kind, message_id, sender_id, client_msg_id, text, status, ts,
+                                search_vector)
+            SELECT conversation_id, i, 'message', message_id, sender_id, client_msg_id, text, 'normal', ts,
+                   array_to_tsvector(parley_search_lexemes(text))
+            FROM (SELECT %d AS conversation_id, i, %d + i AS message_id, %d AS sender_id, 'bulk-' || i AS client_msg_id,
+                         'common filler ' || i || CASE WHEN i %% 500 = 0 THEN ' rareword' ELSE '' END AS text,
+                         1700000000000 + i AS ts
+                  FROM generate_series(1, %d) AS i) b RETURNING 1)
           SELECT count(*) FROM bulk""".formatted(p.conversation(), firstId, p.alice().id(), bulk));
       cluster.database().queryLong("WITH u AS (UPDATE conversations SET last_seq = " + bulk + ", push_seq = " + bulk
           + " WHERE id = " + p.conversation() + " RETURNING 1) SELECT count(*) FROM u");

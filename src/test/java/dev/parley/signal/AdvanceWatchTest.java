@@ -83,6 +83,31 @@ class AdvanceWatchTest {
   }
 
   @Test
+  @DisplayName("a later signal the bus had covered does not drop the entry an earlier waiting signal still needs")
+  void laterCoveredFirst() {
+    watch.signal(7, 1);
+    tails.saw(7, 1);
+    tails.saw(7, 2);
+    watch.signal(7, 2);
+    assertEquals(1, watch.covered());
+    advanceTo(1_000);
+    assertTrue(fills.isEmpty(), "seq 1 came over the bus");
+    assertEquals(2, watch.covered());
+    assertEquals(0, tails.size(), "every signal checked: the entry goes");
+  }
+
+  @Test
+  @DisplayName("the entry stays while the bus is ahead of the signals, and goes once they catch up")
+  void busAhead() {
+    tails.saw(7, 3);
+    watch.signal(7, 2);
+    assertEquals(1, tails.size(), "seq 3's signal is still to come");
+    watch.signal(7, 3);
+    assertEquals(0, tails.size());
+    assertEquals(2, watch.covered());
+  }
+
+  @Test
   @DisplayName("no bus within the wait: the conversation is handed over once, at its highest signalled seq")
   void busCut() {
     watch.signal(7, 12);

@@ -74,6 +74,20 @@ public final class TestDatabase implements AutoCloseable {
     }
   }
 
+  /** Runs one query with one text parameter and returns the first column of the first row as a string. */
+  public String queryString(String sql, String parameter) {
+    try (Connection c = DriverManager.getConnection(url(name), USER, PASSWORD);
+         var s = c.prepareStatement(sql)) {
+      s.setString(1, parameter);
+      try (var rs = s.executeQuery()) {
+        rs.next();
+        return rs.getString(1);
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   /**
    * Appends a text message exactly as a node's store does ({@code append_messages}, one row)
    * but publishes nothing: what a node that committed and then lost its publish (a crash, a
@@ -81,8 +95,9 @@ public final class TestDatabase implements AutoCloseable {
    */
   public long appendUnpublished(long conversationId, long senderId, String clientMsgId, String text) {
     return queryLong(("SELECT o_seq FROM append_messages(ARRAY[%d]::bigint[], ARRAY[%d]::bigint[], ARRAY['%s'],"
-        + " ARRAY['%s'], ARRAY[NULL]::bigint[], ARRAY[NULL]::text[], ARRAY['[]'])")
-        .formatted(conversationId, senderId, clientMsgId.replace("'", "''"), text.replace("'", "''")));
+        + " ARRAY['%s'], ARRAY[NULL]::bigint[], ARRAY[NULL]::text[], ARRAY['[]'], ARRAY['%s'])")
+        .formatted(conversationId, senderId, clientMsgId.replace("'", "''"), text.replace("'", "''"),
+            dev.parley.search.MessageLexemes.of(text).replace("'", "''")));
   }
 
   @Override
