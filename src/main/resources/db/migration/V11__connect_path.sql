@@ -20,3 +20,47 @@ BEGIN
   END LOOP;
 END
 $$;
+
+-- Unread in O(conversations), not O(unread messages) (PROTOCOL 1: unread = messages with seq >
+-- lastReadSeq, sent by someone else, whose status is normal). With V10's counts:
+--   messages after the marker = message_count - msg_no of the last message at or before it (or 0),
+-- less the withdrawn ones after it and the user's own normal ones after it. Each of the two is
+-- counted over a partial index that holds only what it counts: withdrawn messages are rare, and a
+-- user's own messages after their own marker are few (sending is reading). Mentions are counted
+-- over the messages that mention anyone (rare). Every index costs every append: the figures are in
+-- docs/perf-notes-connect.md.
+-- A user's own normal messages, by conversation and seq (one entry per message).
+CREATE INDEX events_own_messages ON events (conversation_id, sender_id, seq)
+  WHERE kind = 'message' AND status = 'normal';
+-- Withdrawn messages (recalled or revoked): no entry at append; one per withdrawal.
+CREATE INDEX events_withdrawn ON events (conversation_id, seq)
+  WHERE kind = 'message' AND status <> 'normal';
+-- Messages that mention someone: an entry only for those.
+CREATE INDEX events_mentioning ON events (conversation_id, seq)
+  WHERE kind = 'message' AND mentions IS NOT NULL;
+
+-- The one definition of unread, used by the login notice, reads, withdrawals, summaries and push.
+CREATE OR REPLACE FUNCTION unread_count(p_conversation bigint, p_user bigint, p_after bigint) RETURNS bigint
+LANGUAGE sql STABLE AS $$
+  SELECT c.message_count
+         - coalesce((SELECT e.msg_no FROM events e
+                     WHERE e.conversation_id = p_conversation AND e.seq <= p_after AND e.kind = 'message'
+                     ORDER BY e.seq DESC LIMIT 1), 0)
+         - (SELECT count(*) FROM events e
+            WHERE e.conversation_id = p_conversation AND e.seq > p_after
+              AND e.kind = 'message' AND e.status <> 'normal')
+         - (SELECT count(*) FROM events e
+            WHERE e.conversation_id = p_conversation AND e.sender_id = p_user AND e.seq > p_after
+              AND e.kind = 'message' AND e.status = 'normal')
+  FROM conversations c WHERE c.id = p_conversation
+$$;
+
+CREATE OR REPLACE FUNCTION unread_and_mentions(p_conversation bigint, p_user bigint, p_after bigint)
+RETURNS TABLE (unread bigint, mentions bigint)
+LANGUAGE sql STABLE AS $$
+  SELECT unread_count(p_conversation, p_user, p_after),
+         (SELECT count(*) FROM events e
+          WHERE e.conversation_id = p_conversation AND e.seq > p_after
+            AND e.kind = 'message' AND e.mentions IS NOT NULL
+            AND e.status = 'normal' AND e.sender_id <> p_user AND p_user = ANY (e.mentions))
+$$;
