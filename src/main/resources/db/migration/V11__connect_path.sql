@@ -39,8 +39,11 @@ CREATE INDEX events_withdrawn ON events (conversation_id, seq)
 CREATE INDEX events_mentioning ON events (conversation_id, seq)
   WHERE kind = 'message' AND mentions IS NOT NULL;
 
--- The one definition of unread, used by the login notice, reads, withdrawals, summaries and push.
-CREATE OR REPLACE FUNCTION unread_count(p_conversation bigint, p_user bigint, p_after bigint) RETURNS bigint
+-- The one definition of unread and mentions, used by the login notice, reads, withdrawals,
+-- summaries and push. A set-returning SQL function of a single SELECT, so the planner inlines it
+-- into the caller's LATERAL join (measured: half the time of a function call per conversation).
+CREATE OR REPLACE FUNCTION unread_and_mentions(p_conversation bigint, p_user bigint, p_after bigint)
+RETURNS TABLE (unread bigint, mentions bigint)
 LANGUAGE sql STABLE AS $$
   SELECT c.message_count
          - coalesce((SELECT e.msg_no FROM events e
@@ -51,16 +54,24 @@ LANGUAGE sql STABLE AS $$
               AND e.kind = 'message' AND e.status <> 'normal')
          - (SELECT count(*) FROM events e
             WHERE e.conversation_id = p_conversation AND e.sender_id = p_user AND e.seq > p_after
-              AND e.kind = 'message' AND e.status = 'normal')
-  FROM conversations c WHERE c.id = p_conversation
-$$;
-
-CREATE OR REPLACE FUNCTION unread_and_mentions(p_conversation bigint, p_user bigint, p_after bigint)
-RETURNS TABLE (unread bigint, mentions bigint)
-LANGUAGE sql STABLE AS $$
-  SELECT unread_count(p_conversation, p_user, p_after),
+              AND e.kind = 'message' AND e.status = 'normal'),
          (SELECT count(*) FROM events e
           WHERE e.conversation_id = p_conversation AND e.seq > p_after
             AND e.kind = 'message' AND e.mentions IS NOT NULL
             AND e.status = 'normal' AND e.sender_id <> p_user AND p_user = ANY (e.mentions))
+  FROM conversations c WHERE c.id = p_conversation
+$$;
+
+CREATE OR REPLACE FUNCTION unread_count(p_conversation bigint, p_user bigint, p_after bigint) RETURNS bigint
+LANGUAGE sql STABLE AS $$
+  SELECT u.unread FROM unread_and_mentions(p_conversation, p_user, p_after) u
+$$;
+
+-- Over the user's conversations with anything after the marker, the counting inlined.
+CREATE OR REPLACE FUNCTION total_unread(p_user bigint) RETURNS bigint
+LANGUAGE sql STABLE AS $$
+  SELECT coalesce(sum(u.unread), 0)::bigint
+  FROM members m JOIN conversations c ON c.id = m.conversation_id
+  CROSS JOIN LATERAL unread_and_mentions(m.conversation_id, m.user_id, m.last_read_seq) u
+  WHERE m.user_id = p_user AND c.last_seq > m.last_read_seq
 $$;

@@ -218,16 +218,20 @@ public final class PresenceTracker {
     LinkedHashSet<Long> users = new LinkedHashSet<>();
     transitions.forEach(t -> users.add(t.userId()));
     rows.peers(users.toArray(new Long[0]))
-        .onSuccess(peers -> transitions.forEach(t -> publish(t, peers)))
+        .onSuccess(peers -> fanout.publish(deliveries(transitions, peers)))
         .onFailure(failure -> LOG.warn("presence announcement of {} users failed", users.size(), failure));
   }
 
-  private void publish(PresenceFold.Announcement transition, Map<Long, long[]> peers) {
-    long[] to = peers.get(transition.userId());
-    if (to != null && to.length > 0) {
-      fanout.publish(Delivery.plain(0, to, null,
-          Json.encode(new Events.Presence(transition.userId(), transition.online(), transition.lastSeen()))));
+  /** The transitions as deliveries to their peers, in order: one bus message for the whole batch. */
+  private static List<Delivery> deliveries(List<PresenceFold.Announcement> transitions, Map<Long, long[]> peers) {
+    List<Delivery> deliveries = new ArrayList<>(transitions.size());
+    for (PresenceFold.Announcement t : transitions) {
+      long[] to = peers.get(t.userId());
+      if (to != null && to.length > 0) {
+        deliveries.add(Delivery.plain(0, to, null, Json.encode(new Events.Presence(t.userId(), t.online(), t.lastSeen()))));
+      }
     }
+    return deliveries;
   }
 
   /** Completes on the caller's context (a connection's event loop), whichever thread wrote the batch. */

@@ -10,8 +10,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Read markers and unread counts. Counts are always computed from the log (messages from others
- * after the marker, not withdrawn), so they cannot drift from what the server would count.
+ * Read markers and unread counts. Counts are computed when asked, never kept per member, so they
+ * cannot drift: {@code unread_and_mentions} (V11) counts a conversation's messages after the marker
+ * from its message counter and the marker's message ordinal (V10), less the withdrawn and the
+ * user's own ones after it, each over a small partial index: the cost follows the user's
+ * conversations, not their unread messages.
  */
 public final class ReadMarkers {
 
