@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -159,12 +160,12 @@ public final class PresenceTracker {
 
   /** Drops the rows of every node whose lease ran out (it crashed or lost the database) and announces who went offline. */
   public Future<Void> sweepExpired() {
-    return leases.expired().compose(nodes -> each(nodes, node -> leases.dropExpired(node, System.currentTimeMillis())));
+    return leases.expired().compose(nodes -> each(nodes, leases::dropExpired));
   }
 
   /** At start: drops rows no lease covers (left from before leases, or a drop cut short). */
   public Future<Void> dropUnleased() {
-    return leases.orphans().compose(nodes -> each(nodes, node -> leases.dropUnleased(node, System.currentTimeMillis())));
+    return leases.orphans().compose(nodes -> each(nodes, leases::dropUnleased));
   }
 
   /**
@@ -182,11 +183,12 @@ public final class PresenceTracker {
     });
   }
 
-  private Future<Void> each(List<String> nodes, java.util.function.Function<String, Future<List<Long>>> drop) {
+  /** Drops each node's rows; who went offline is announced with the time stamped as their last seen. */
+  private Future<Void> each(List<String> nodes, BiFunction<String, Long, Future<List<Long>>> drop) {
     List<Future<Void>> drops = new ArrayList<>();
     for (String node : nodes) {
       long now = System.currentTimeMillis();
-      drops.add(drop.apply(node).map(offline -> {
+      drops.add(drop.apply(node, now).map(offline -> {
         announce(offline(offline, now));
         if (!offline.isEmpty()) {
           LOG.info("node {} stopped renewing its presence lease: {} users went offline", node, offline.size());
