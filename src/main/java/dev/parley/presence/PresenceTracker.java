@@ -5,12 +5,18 @@ import dev.parley.bus.Fanout;
 import dev.parley.protocol.Events;
 import dev.parley.protocol.Json;
 import dev.parley.store.NodeLeases;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.function.BiFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,13 +33,19 @@ import org.slf4j.LoggerFactory;
  * connection anywhere), so the answer is cluster-wide and survives a node's death like presence.
  * A new connection counts as active; the session layer reports state changes and, on close,
  * whether the connection was active.
+ *
+ * <p>Connects, closes and state changes are written in batches ({@link PresenceBatcher}, rules in
+ * {@link PresenceFold}): one transaction per batch rather than per connection, and one query for
+ * the peers of everyone a batch made online or offline.
  */
 public final class PresenceTracker {
 
   private static final Logger LOG = LoggerFactory.getLogger(PresenceTracker.class);
-  private static final String CONNECT = "SELECT presence_connect($1, $2) AS first";
-  private static final String DISCONNECT = "SELECT presence_disconnect($1, $2, $3, $4) AS last";
-  private static final String STATE = "SELECT presence_state($1, $2, $3)";
+  /**
+   * The most changes one batch writes: bounds the statement (its arrays and the locks it holds)
+   * while a login storm is written a thousand connections per commit.
+   */
+  static final int MAX_BATCH = 1_000;
   /**
    * Inserts the held rows the table lacks; for each inserted one, whether the user had no device
    * on any other node (so is online again). The NOT EXISTS reads the table as it was before the insert.
@@ -47,16 +59,13 @@ public final class PresenceTracker {
         RETURNING user_id)
       SELECT r.user_id, NOT EXISTS (SELECT 1 FROM presence p WHERE p.user_id = r.user_id AND p.node_id <> $1) AS back_online
       FROM restored r""";
-  private static final String PEERS = """
-      SELECT o.user_id FROM members mine
-      JOIN conversations c ON c.id = mine.conversation_id AND c.kind = 'direct'
-      JOIN members o ON o.conversation_id = c.id AND o.user_id <> mine.user_id
-      WHERE mine.user_id = $1""";
 
   private final Pool pool;
   private final NodeLeases leases;
   private final Fanout fanout;
   private final String nodeId;
+  private final PresenceRows rows;
+  private final PresenceBatcher batcher;
   /** Set when the node stops: its connections are then dropped together by {@link #release}. */
   private volatile boolean stopping;
 
@@ -65,6 +74,8 @@ public final class PresenceTracker {
     this.leases = leases;
     this.fanout = fanout;
     this.nodeId = nodeId;
+    this.rows = new PresenceRows(pool, nodeId);
+    this.batcher = new PresenceBatcher(this::writeBatch, MAX_BATCH);
   }
 
   /** From now on, single connections coming and going are not recorded: the node releases all of its own at once. */
@@ -77,14 +88,8 @@ public final class PresenceTracker {
     if (stopping) {
       return Future.succeededFuture();
     }
-    return pool.preparedQuery(CONNECT).execute(Tuple.of(userId, nodeId))
-        .onSuccess(rows -> {
-          if (rows.iterator().next().getBoolean("first")) {
-            announce(userId, true, null);
-          }
-        })
-        .onFailure(failure -> LOG.warn("presence update for user {} failed", userId, failure))
-        .<Void>mapEmpty().recover(failure -> Future.succeededFuture());
+    return onCaller(batcher.submit(PresenceChange.opened(userId, System.currentTimeMillis())))
+        .recover(failure -> Future.succeededFuture());
   }
 
   /** A connection that never reported state (so was active) closed. */
@@ -97,14 +102,7 @@ public final class PresenceTracker {
     if (stopping) {
       return;
     }
-    long now = System.currentTimeMillis();
-    pool.preparedQuery(DISCONNECT).execute(Tuple.of(userId, nodeId, now, wasActive))
-        .onSuccess(rows -> {
-          if (rows.iterator().next().getBoolean("last")) {
-            announce(userId, false, now);
-          }
-        })
-        .onFailure(failure -> LOG.warn("presence update for user {} failed", userId, failure));
+    batcher.submit(PresenceChange.closed(userId, wasActive, System.currentTimeMillis()));
   }
 
   /**
@@ -115,8 +113,7 @@ public final class PresenceTracker {
     if (stopping) {
       return Future.succeededFuture();
     }
-    return pool.preparedQuery(STATE).execute(Tuple.of(userId, nodeId, active ? 1 : -1)).<Void>mapEmpty()
-        .onFailure(failure -> LOG.warn("state update for user {} failed", userId, failure));
+    return onCaller(batcher.submit(PresenceChange.state(userId, active, System.currentTimeMillis())));
   }
 
   /**
@@ -144,46 +141,55 @@ public final class PresenceTracker {
       devices[i] = held.get(i).devices();
       active[i] = Math.min(held.get(i).active(), held.get(i).devices());
     }
-    return pool.preparedQuery(REASSERT).execute(Tuple.of(nodeId, users, devices, active)).map(rows -> {
+    return pool.preparedQuery(REASSERT).execute(Tuple.of(nodeId, users, devices, active)).map(inserted -> {
+      List<PresenceFold.Announcement> online = new ArrayList<>();
       int restored = 0;
-      for (Row row : rows) {
+      for (Row row : inserted) {
         restored++;
         if (row.getBoolean("back_online")) {
-          announce(row.getLong("user_id"), true, null);
+          online.add(new PresenceFold.Announcement(row.getLong("user_id"), true, null));
         }
       }
       if (restored > 0) {
         LOG.info("re-asserted the presence of {} users on this node", restored);
       }
+      announce(online);
       return null;
     });
   }
 
   /** Drops the rows of every node whose lease ran out (it crashed or lost the database) and announces who went offline. */
   public Future<Void> sweepExpired() {
-    return leases.expired().compose(nodes -> each(nodes, node -> leases.dropExpired(node, System.currentTimeMillis())));
+    return leases.expired().compose(nodes -> each(nodes, leases::dropExpired));
   }
 
   /** At start: drops rows no lease covers (left from before leases, or a drop cut short). */
   public Future<Void> dropUnleased() {
-    return leases.orphans().compose(nodes -> each(nodes, node -> leases.dropUnleased(node, System.currentTimeMillis())));
+    return leases.orphans().compose(nodes -> each(nodes, leases::dropUnleased));
   }
 
-  /** The node stops: its rows and lease go together; its users' peers learn who went offline. */
+  /**
+   * The node stops: its rows and lease go together; its users' peers learn who went offline. Waits
+   * for the presence batch in flight, if any, so that it cannot write rows after the release.
+   */
   public Future<Void> release() {
-    long now = System.currentTimeMillis();
-    return leases.release(nodeId, now).map(offline -> {
-      offline.forEach(user -> announce(user, false, now));
-      return null;
+    stopping = true;
+    return batcher.stop().compose(v -> {
+      long now = System.currentTimeMillis();
+      return leases.release(nodeId, now).map(offline -> {
+        announce(offline(offline, now));
+        return null;
+      });
     });
   }
 
-  private Future<Void> each(List<String> nodes, java.util.function.Function<String, Future<List<Long>>> drop) {
+  /** Drops each node's rows; who went offline is announced with the time stamped as their last seen. */
+  private Future<Void> each(List<String> nodes, BiFunction<String, Long, Future<List<Long>>> drop) {
     List<Future<Void>> drops = new ArrayList<>();
     for (String node : nodes) {
       long now = System.currentTimeMillis();
-      drops.add(drop.apply(node).map(offline -> {
-        offline.forEach(user -> announce(user, false, now));
+      drops.add(drop.apply(node, now).map(offline -> {
+        announce(offline(offline, now));
         if (!offline.isEmpty()) {
           LOG.info("node {} stopped renewing its presence lease: {} users went offline", node, offline.size());
         }
@@ -193,18 +199,57 @@ public final class PresenceTracker {
     return Future.all(drops).mapEmpty();
   }
 
-  private void announce(long userId, boolean online, Long lastSeen) {
-    pool.preparedQuery(PEERS).execute(Tuple.of(userId))
-        .onSuccess(rows -> {
-          long[] peers = new long[rows.size()];
-          int i = 0;
-          for (Row row : rows) {
-            peers[i++] = row.getLong("user_id");
-          }
-          if (peers.length > 0) {
-            fanout.publish(Delivery.plain(0, peers, null, Json.encode(new Events.Presence(userId, online, lastSeen))));
-          }
-        })
-        .onFailure(failure -> LOG.warn("presence announcement for user {} failed", userId, failure));
+  private Future<Void> writeBatch(List<PresenceChange> batch) {
+    return rows.write(batch)
+        .onSuccess(this::announce)
+        .onFailure(failure -> LOG.warn("presence update of {} connection changes failed", batch.size(), failure))
+        .mapEmpty();
+  }
+
+  private static List<PresenceFold.Announcement> offline(List<Long> users, long now) {
+    List<PresenceFold.Announcement> offline = new ArrayList<>(users.size());
+    users.forEach(user -> offline.add(new PresenceFold.Announcement(user, false, now)));
+    return offline;
+  }
+
+  /** Tells each transition to the users who share a direct conversation with its user: one query for all of them. */
+  private void announce(List<PresenceFold.Announcement> transitions) {
+    if (transitions.isEmpty()) {
+      return;
+    }
+    LinkedHashSet<Long> users = new LinkedHashSet<>();
+    transitions.forEach(t -> users.add(t.userId()));
+    rows.peers(users.toArray(new Long[0]))
+        .onSuccess(peers -> fanout.publish(deliveries(transitions, peers)))
+        .onFailure(failure -> LOG.warn("presence announcement of {} users failed", users.size(), failure));
+  }
+
+  /** The transitions as deliveries to their peers, in order: one bus message for the whole batch. */
+  private static List<Delivery> deliveries(List<PresenceFold.Announcement> transitions, Map<Long, long[]> peers) {
+    List<Delivery> deliveries = new ArrayList<>(transitions.size());
+    for (PresenceFold.Announcement t : transitions) {
+      long[] to = peers.get(t.userId());
+      if (to != null && to.length > 0) {
+        deliveries.add(Delivery.plain(0, to, null, Json.encode(new Events.Presence(t.userId(), t.online(), t.lastSeen()))));
+      }
+    }
+    return deliveries;
+  }
+
+  /** Completes on the caller's context (a connection's event loop), whichever thread wrote the batch. */
+  private static Future<Void> onCaller(Future<Void> written) {
+    Context caller = Vertx.currentContext();
+    if (caller == null) {
+      return written;
+    }
+    Promise<Void> done = Promise.promise();
+    written.onComplete(result -> {
+      if (Vertx.currentContext() == caller) {
+        done.handle(result);
+      } else {
+        caller.runOnContext(v -> done.handle(result));
+      }
+    });
+    return done.future();
   }
 }

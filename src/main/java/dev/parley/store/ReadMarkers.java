@@ -3,15 +3,24 @@ package dev.parley.store;
 import dev.parley.chat.UnreadSummary;
 import dev.parley.protocol.ChatException;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
 
 /**
- * Read markers and unread counts. Counts are always computed from the log (messages from others
- * after the marker, not withdrawn), so they cannot drift from what the server would count.
+ * Read markers and unread counts. Counts are computed when asked, never kept per member, so they
+ * cannot drift: {@code unread_and_mentions} (V11) counts a conversation's messages after the marker
+ * from its message counter and the marker's message ordinal (V10), less the withdrawn and the
+ * user's own ones after it, each over a small partial index: the cost follows the user's
+ * conversations, not their unread messages.
  */
 public final class ReadMarkers {
 
@@ -26,15 +35,20 @@ public final class ReadMarkers {
              total_unread(m.user_id) AS total
       FROM members m JOIN conversations c ON c.id = m.conversation_id
       WHERE m.conversation_id = $1 AND m.user_id = $2""";
-  /** Counts only where something follows the marker: a read-up conversation costs no log scan. */
-  private static final String LOGIN_STATE = """
-      SELECT m.conversation_id, c.last_seq, m.last_read_seq, m.muted,
+  /**
+   * The login state of a batch of users, by user then conversation. Counts only where something
+   * follows the marker: a read-up conversation costs nothing.
+   */
+  private static final String LOGIN_STATES = """
+      SELECT m.user_id, m.conversation_id, c.last_seq, m.last_read_seq, m.muted,
              coalesce(u.unread, 0) AS unread, coalesce(u.mentions, 0) AS mentions
       FROM members m JOIN conversations c ON c.id = m.conversation_id
       LEFT JOIN LATERAL unread_and_mentions(m.conversation_id, m.user_id, m.last_read_seq) u
         ON c.last_seq > m.last_read_seq
-      WHERE m.user_id = $1
-      ORDER BY m.conversation_id""";
+      WHERE m.user_id = ANY ($1)
+      ORDER BY m.user_id, m.conversation_id""";
+  /** The most logins one statement reads: a login storm costs a statement per this many, not per connection. */
+  static final int MAX_LOGIN_BATCH = 256;
   private static final String AFTER_WITHDRAW = """
       SELECT m.user_id, unread_count(m.conversation_id, m.user_id, m.last_read_seq) AS unread,
              total_unread(m.user_id) AS total
@@ -61,7 +75,12 @@ public final class ReadMarkers {
    */
   public record UnreadChange(long userId, long unread, long totalUnread) {}
 
+  private record Login(long userId, Promise<LoginState> state) {}
+
   private final Pool pool;
+  /** Logins waiting for the next batch read; one batch is read at a time. */
+  private final ArrayDeque<Login> logins = new ArrayDeque<>();
+  private boolean reading;
 
   public ReadMarkers(Pool pool) {
     this.pool = pool;
@@ -90,25 +109,86 @@ public final class ReadMarkers {
    */
   public record LoginState(UnreadSummary unread, long[] conversationIds, long[] lastSeqs) {}
 
+  /**
+   * The user's login state. Logins are read in batches, the way the store appends: the first is
+   * read at once, those that come while a read runs go together in the next statement. Each
+   * batch's statement starts after every login in it asked, so each still gets a snapshot taken
+   * after its connection was registered (what its live events count from). Confined to the
+   * caller's event loop, like the verticle instance that owns this object.
+   */
   public Future<LoginState> loginState(long userId) {
-    return pool.preparedQuery(LOGIN_STATE).execute(Tuple.of(userId)).map(rows -> {
-      List<UnreadSummary.Entry> entries = new ArrayList<>();
-      long[] ids = new long[rows.size()];
-      long[] seqs = new long[rows.size()];
-      long total = 0;
-      int i = 0;
-      for (Row row : rows) {
-        ids[i] = row.getLong("conversation_id");
-        seqs[i++] = row.getLong("last_seq");
-        long unread = row.getLong("unread");
-        if (unread > 0) {
-          entries.add(new UnreadSummary.Entry(row.getLong("conversation_id"), unread, row.getLong("last_seq"),
-              row.getLong("last_read_seq"), row.getLong("mentions"), row.getBoolean("muted")));
-          total += unread;
-        }
+    Promise<LoginState> state = Promise.promise();
+    logins.add(new Login(userId, state));
+    if (!reading) {
+      readLogins();
+    }
+    return state.future();
+  }
+
+  private void readLogins() {
+    List<Login> batch = new ArrayList<>(Math.min(logins.size(), MAX_LOGIN_BATCH));
+    TreeSet<Long> users = new TreeSet<>();
+    while (!logins.isEmpty() && batch.size() < MAX_LOGIN_BATCH) {
+      Login login = logins.poll();
+      batch.add(login);
+      users.add(login.userId());
+    }
+    reading = true;
+    pool.preparedQuery(LOGIN_STATES).execute(Tuple.of((Object) users.toArray(new Long[0])))
+        .onComplete(result -> {
+          reading = false;
+          if (result.succeeded()) {
+            Map<Long, LoginState> states = loginStates(result.result());
+            batch.forEach(login -> login.state().complete(states.getOrDefault(login.userId(), NO_CONVERSATIONS)));
+          } else {
+            batch.forEach(login -> login.state().fail(result.cause()));
+          }
+          if (!logins.isEmpty() && !reading) {
+            readLogins();
+          }
+        });
+  }
+
+  private static final LoginState NO_CONVERSATIONS =
+      new LoginState(new UnreadSummary(0, List.of()), new long[0], new long[0]);
+
+  /** Rows sorted by user then conversation, one login state per user. */
+  private static Map<Long, LoginState> loginStates(RowSet<Row> rows) {
+    Map<Long, LoginState> states = new HashMap<>();
+    List<Row> ofUser = new ArrayList<>();
+    long user = -1;
+    for (Row row : rows) {
+      long rowUser = row.getLong("user_id");
+      if (rowUser != user && !ofUser.isEmpty()) {
+        states.put(user, loginState(ofUser));
+        ofUser.clear();
       }
-      return new LoginState(new UnreadSummary(total, entries), ids, seqs);
-    });
+      user = rowUser;
+      ofUser.add(row);
+    }
+    if (!ofUser.isEmpty()) {
+      states.put(user, loginState(ofUser));
+    }
+    return states;
+  }
+
+  private static LoginState loginState(List<Row> rows) {
+    List<UnreadSummary.Entry> entries = new ArrayList<>();
+    long[] ids = new long[rows.size()];
+    long[] seqs = new long[rows.size()];
+    long total = 0;
+    int i = 0;
+    for (Row row : rows) {
+      ids[i] = row.getLong("conversation_id");
+      seqs[i++] = row.getLong("last_seq");
+      long unread = row.getLong("unread");
+      if (unread > 0) {
+        entries.add(new UnreadSummary.Entry(row.getLong("conversation_id"), unread, row.getLong("last_seq"),
+            row.getLong("last_read_seq"), row.getLong("mentions"), row.getBoolean("muted")));
+        total += unread;
+      }
+    }
+    return new LoginState(new UnreadSummary(total, entries), ids, seqs);
   }
 
   /**
