@@ -5,7 +5,6 @@ import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.LifecycleEvent;
 import dev.parley.auth.PasswordHasher;
-import dev.parley.auth.SessionCache;
 import dev.parley.bus.Codecs;
 import dev.parley.bus.Fanout;
 import dev.parley.cluster.ClusterSetup;
@@ -169,7 +168,7 @@ public final class ParleyNode {
           })
           .compose(sessions -> startManagement(vertx, config.ops(), metrics).map(port -> {
             if (hz != null) {
-              watchMembers(hz, lease[0], SessionCache.forNode(vertx, config.auth()));
+              watchMembers(hz, lease[0]);
             }
             lifecycle.ready();
             LOG.info("Parley node {} serving http://{}:{}/", nodeId, config.http().host(), config.http().port());
@@ -195,21 +194,16 @@ public final class ParleyNode {
    * A member joining, or this node's side merging back after a split, makes this node re-assert its
    * presence rows. A member leaving changes nothing: losing sight of a node over Hazelcast is not
    * evidence that it died (a partition looks the same); its rows go when its lease runs out.
-   * Either change empties the node's session cache: sign-outs published while the members could
-   * not see each other never arrived.
    */
-  private static void watchMembers(HazelcastInstance hz, NodeLease lease, SessionCache sessions) {
+  private static void watchMembers(HazelcastInstance hz, NodeLease lease) {
     hz.getCluster().addMembershipListener(new MembershipListener() {
       @Override
       public void memberAdded(MembershipEvent event) {
-        sessions.clear();
         lease.clusterChanged();
       }
 
       @Override
       public void memberRemoved(MembershipEvent event) {
-        // Sign-outs published on the far side of a split do not reach this node: read sessions afresh.
-        sessions.clear();
         LOG.info("cluster member {} is out of sight; its presence stays until its lease runs out",
             event.getMember().getAddress());
       }

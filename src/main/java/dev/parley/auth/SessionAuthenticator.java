@@ -3,17 +3,14 @@ package dev.parley.auth;
 import dev.parley.store.SessionStore;
 import io.vertx.core.Future;
 import java.time.Duration;
-import java.util.List;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Accepts a token only while its session is signed in (PROTOCOL 2.1): the signature and expiry
- * are checked here, the session against its row in PostgreSQL, or against this node's recent read
- * of it ({@link SessionCache}: a session read or created lately on this node is not read again).
- * A sign-out on any node drops the session from every node's cache before its sockets close there
- * (see {@link SessionCache} for why that holds, and its bound when the bus loses the message).
+ * are checked here, the session against its row in PostgreSQL on every call, so a sign-out on
+ * any node holds on every node from the next request on. No node caches the answer.
  * Used by every authenticated HTTP route and by the WebSocket {@code auth}.
  */
 public final class SessionAuthenticator {
@@ -25,52 +22,27 @@ public final class SessionAuthenticator {
   private final TokenService tokens;
   private final SessionStore sessions;
   private final LongSupplier clock;
-  private final SessionCache cache;
 
-  public SessionAuthenticator(TokenService tokens, SessionStore sessions, LongSupplier clock, SessionCache cache) {
+  public SessionAuthenticator(TokenService tokens, SessionStore sessions, LongSupplier clock) {
     this.tokens = tokens;
     this.sessions = sessions;
     this.clock = clock;
-    this.cache = cache;
   }
 
   /** The claims of a valid token whose session is active; UNAUTHENTICATED otherwise. */
   public Future<TokenService.Claims> authenticate(String token) {
-    return tokens.verify(token).compose(claims -> stored(claims.sessionId()).compose(stored -> {
+    return tokens.verify(token).compose(claims -> sessions.find(claims.sessionId()).compose(stored -> {
       long now = clock.getAsLong();
       if (!isActive(stored, claims.userId(), now)) {
         return Future.failedFuture(TokenService.unauthenticated());
       }
       if (needsTouch(stored.lastActiveAt(), now)) {
         // Best effort: a lost update only makes lastActiveAt a minute staler.
-        cache.touched(claims.sessionId(), now);
         sessions.touch(claims.sessionId(), now, now - ACTIVITY_RESOLUTION.toMillis())
             .onFailure(failure -> LOG.debug("lastActiveAt of a session not updated: {}", failure.toString()));
       }
       return Future.succeededFuture(claims);
     }));
-  }
-
-  /**
-   * A {@code SignedOut} from the bus (any node's sign-out): these sessions are read again, and so
-   * refused, from now on. Called before the node closes their sockets.
-   */
-  public void signedOut(List<String> sessionIds) {
-    cache.signedOut(sessionIds);
-  }
-
-  /** The session's row: this node's recent read of it, or a read now (cached when it accepts). */
-  private Future<SessionStore.Stored> stored(String sessionId) {
-    SessionCache.Entry hit = cache.get(sessionId, clock.getAsLong());
-    if (hit != null) {
-      return Future.succeededFuture(hit.stored());
-    }
-    long epoch = cache.epoch();
-    return sessions.find(sessionId).onSuccess(stored -> {
-      if (stored != null) {
-        cache.put(sessionId, stored, clock.getAsLong(), epoch);
-      }
-    });
   }
 
   /** A session accepts its token while it exists, belongs to the token's user, is not revoked and has not expired. */

@@ -51,16 +51,10 @@ public record AppConfig(HttpConfig http, DbConfig db, AuthConfig auth, ClusterCo
    * @param registrationsPerHour    accounts one client address may create per hour (default 20)
    * @param hashQueueLimit          password hashes queued or running per node before registration and
    *                                sign-in answer 503 (default 64): a flood of sign-ups cannot starve logins
-   * @param sessionCacheSize        sessions whose row a node keeps from a recent read or sign-in, so a login
-   *                                or request skips reading it (default 100000, about 20 MB; 0: off)
-   * @param sessionCacheTtl         how long such a read is trusted (default 30 s): a sign-out reaches every
-   *                                node's cache over the event bus at once; this bounds a node that missed
-   *                                it (a partition)
    */
   public record AuthConfig(String jwtSecret, Duration tokenTtl, int passwordIterations, Duration loginWindow,
                            int loginFailureLimit, int loginAddressLimit, Duration loginDelayBase,
-                           Duration loginDelayMax, int loginInFlight, int registrationsPerHour, int hashQueueLimit,
-                           int sessionCacheSize, Duration sessionCacheTtl) {}
+                           Duration loginDelayMax, int loginInFlight, int registrationsPerHour, int hashQueueLimit) {}
 
   /**
    * @param enabled      whether to join a Hazelcast cluster; {@code false} runs a single stand-alone node

@@ -107,9 +107,7 @@ public final class ConfigLoader {
         Duration.ofMillis(integer("auth.loginDelayMaxMs", "PARLEY_LOGIN_DELAY_MAX_MS", 4_000, 1, 60_000)),
         integer("auth.loginInFlight", "PARLEY_LOGIN_IN_FLIGHT", 4, 1, 1_000),
         integer("auth.registrationsPerHour", "PARLEY_REGISTRATIONS_PER_HOUR", 20, 1, 1_000_000),
-        integer("auth.hashQueueLimit", "PARLEY_HASH_QUEUE_LIMIT", 64, 1, 100_000),
-        integer("auth.sessionCacheSize", "PARLEY_SESSION_CACHE_SIZE", 100_000, 0, 10_000_000),
-        Duration.ofMillis(integer("auth.sessionCacheTtlMs", "PARLEY_SESSION_CACHE_TTL_MS", 30_000, 0, 600_000)));
+        integer("auth.hashQueueLimit", "PARLEY_HASH_QUEUE_LIMIT", 64, 1, 100_000));
     var cluster = new AppConfig.ClusterConfig(
         bool("cluster.enabled", "PARLEY_CLUSTER", true),
         string("cluster.host", "PARLEY_CLUSTER_HOST", "127.0.0.1"),

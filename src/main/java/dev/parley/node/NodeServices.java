@@ -7,7 +7,6 @@ import dev.parley.attach.UploadClaims;
 import dev.parley.attach.UploadSlots;
 import dev.parley.auth.PasswordHasher;
 import dev.parley.auth.SessionAuthenticator;
-import dev.parley.auth.SessionCache;
 import dev.parley.auth.SignOut;
 import dev.parley.auth.TokenService;
 import dev.parley.bus.Fanout;
@@ -58,8 +57,7 @@ public record NodeServices(Vertx vertx, AppConfig config, String nodeId, Pool po
     var fanout = new Fanout(vertx.eventBus());
     var conversations = new ConversationStore(pool, config.chat().summaryMembers());
     var tokens = new TokenService(vertx, config.auth());
-    var sessionCache = SessionCache.forNode(vertx, config.auth());
-    var sessions = new SessionStore(pool, sessionCache);
+    var sessions = new SessionStore(pool);
     // Shared by name: every verticle instance of the node gets the same bounded pool.
     var media = vertx.createSharedWorkerExecutor("parley-media", config.uploads().mediaThreads());
     var attachments = new Attachments(vertx, new UploadStore(pool), BlobStores.of(pool), media,
@@ -67,7 +65,7 @@ public record NodeServices(Vertx vertx, AppConfig config, String nodeId, Pool po
     return new NodeServices(vertx, config, nodeId, pool, tokens, hasher, new UserStore(pool), conversations,
         new EventLog(pool), new ReadMarkers(pool), new LoginFailures(pool),
         new ConversationNotices(conversations, fanout), fanout, presence, clusterHealthy, userConnections, sessions,
-        new SessionAuthenticator(tokens, sessions, System::currentTimeMillis, sessionCache),
+        new SessionAuthenticator(tokens, sessions, System::currentTimeMillis),
         new SignOut(sessions, vertx.eventBus(), System::currentTimeMillis),
         new GroupChanges(new GroupLog(pool, conversations), fanout), attachments, uploadSlots(vertx, config),
         new UploadClaims(new UploadStore(pool), System::currentTimeMillis));

@@ -71,7 +71,7 @@ public final class SessionVerticle extends VerticleBase {
         new SyncCommands(services.log(), services.conversations(), config.chat().syncPageSize()));
     var limits = new CommandPipeline.Limits(config.chat().ratePerSecond(), config.chat().rateBurst(),
         ABUSE_REFUSALS_PER_MINUTE);
-    var signOuts = new SignOutListener(registry, services.authenticator()::signedOut);
+    var signOuts = new SignOutListener(registry);
     edge = new EdgeContext(services, registry, commands, limits, signOuts, operations.metrics());
     server = new EdgeServer(config.http(), operations.lifecycle()::isDraining);
     new Heartbeat(registry).start(vertx);

@@ -7,9 +7,7 @@ import io.vertx.core.Future;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.MessageConsumer;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
 
 /**
  * Ends the sockets of signed-out sessions (PROTOCOL 2.1, 3.7): consumes the cluster-wide
@@ -33,16 +31,8 @@ final class SignOutListener {
   private final Map<String, Long> recent = new HashMap<>();
   private MessageConsumer<SignedOut> consumer;
 
-  /** Drops signed-out sessions from the node's session cache, before their sockets are closed. */
-  private final Consumer<List<String>> forget;
-
   SignOutListener(ConnectionRegistry registry) {
-    this(registry, ids -> { });
-  }
-
-  SignOutListener(ConnectionRegistry registry, Consumer<List<String>> forget) {
     this.registry = registry;
-    this.forget = forget;
   }
 
   Future<Void> register(EventBus bus) {
@@ -51,8 +41,6 @@ final class SignOutListener {
   }
 
   void handle(SignedOut signedOut) {
-    // The node refuses the tokens before it closes their sockets: a 4403 means every request here fails.
-    forget.accept(signedOut.sessionIds());
     long now = System.nanoTime();
     recent.values().removeIf(at -> now - at > REMEMBER_NANOS);
     signedOut.sessionIds().forEach(id -> recent.put(id, now));

@@ -69,44 +69,10 @@ public final class SessionStore {
    */
   public record Listed(String sessionId, String deviceId, long createdAt, long lastActiveAt, boolean current) {}
 
-  /**
-   * Told of the rows this store writes that decide whether a token is accepted (the node's session
-   * cache): sessions it created and sessions it signed out.
-   */
-  public interface Observer {
-    /** Called before a session is inserted; the mark is handed back to {@link #created}. */
-    long beforeCreate();
-
-    /** The session was inserted as {@code stored}; {@code mark} is what {@link #beforeCreate} returned. */
-    void created(String id, Stored stored, long mark);
-
-    /** These sessions were signed out (committed). */
-    void revoked(List<String> ids);
-  }
-
-  private static final Observer NONE = new Observer() {
-    @Override
-    public long beforeCreate() {
-      return 0;
-    }
-
-    @Override
-    public void created(String id, Stored stored, long mark) {}
-
-    @Override
-    public void revoked(List<String> ids) {}
-  };
-
   private final Pool pool;
-  private final Observer observer;
 
   public SessionStore(Pool pool) {
-    this(pool, NONE);
-  }
-
-  public SessionStore(Pool pool, Observer observer) {
     this.pool = pool;
-    this.observer = observer;
   }
 
   /** A fresh session id: 32 random bytes, base64url without padding. */
@@ -118,10 +84,8 @@ public final class SessionStore {
 
   /** Inserts a session, and removes the user's expired and signed-out ones in the same transaction. */
   public Future<Void> create(String id, long userId, String deviceId, long now, long expiresAt) {
-    long mark = observer.beforeCreate();
     return pool.withTransaction(tx -> tx.preparedQuery(PRUNE).execute(Tuple.of(userId, now))
         .compose(pruned -> tx.preparedQuery(INSERT).execute(Tuple.of(id, userId, deviceId, now, expiresAt))))
-        .onSuccess(inserted -> observer.created(id, new Stored(userId, now, expiresAt, false), mark))
         .mapEmpty();
   }
 
@@ -157,26 +121,17 @@ public final class SessionStore {
 
   /** Signs one of the user's sessions out; false when it is not theirs or not signed in. */
   public Future<Boolean> revoke(long userId, String id, long now) {
-    return pool.preparedQuery(REVOKE_ONE).execute(Tuple.of(id, userId, now)).map(rows -> {
-      observer.revoked(ids(rows));
-      return rows.size() > 0;
-    });
+    return pool.preparedQuery(REVOKE_ONE).execute(Tuple.of(id, userId, now)).map(rows -> rows.size() > 0);
   }
 
   /** Signs out every session of the user but {@code keepId}; returns the ids signed out. */
   public Future<List<String>> revokeOthers(long userId, String keepId) {
-    return pool.preparedQuery(REVOKE_OTHERS).execute(Tuple.of(userId, keepId)).map(this::revoked);
+    return pool.preparedQuery(REVOKE_OTHERS).execute(Tuple.of(userId, keepId)).map(SessionStore::ids);
   }
 
   /** Signs out every session of the user; returns the ids signed out. */
   public Future<List<String>> revokeAll(long userId) {
-    return pool.preparedQuery(REVOKE_ALL).execute(Tuple.of(userId)).map(this::revoked);
-  }
-
-  private List<String> revoked(RowSet<Row> rows) {
-    List<String> ids = ids(rows);
-    observer.revoked(ids);
-    return ids;
+    return pool.preparedQuery(REVOKE_ALL).execute(Tuple.of(userId)).map(SessionStore::ids);
   }
 
   private static List<String> ids(RowSet<Row> rows) {
