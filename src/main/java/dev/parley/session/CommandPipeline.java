@@ -171,6 +171,12 @@ final class CommandPipeline {
 
   private void accept(ClientCommand command) {
     unanswered++;
+    if (tail.isComplete() && (command.pipelined() || inFlight == 0)) {
+      // Nothing ahead of it: start now rather than through two futures (what the chain below
+      // would do at once anyway; the tail never fails).
+      tail = start(command);
+      return;
+    }
     tail = tail.transform(previous -> (command.pipelined() ? Future.succeededFuture() : repliesIn())
         .compose(ready -> start(command)));
   }
