@@ -25,8 +25,8 @@ import org.slf4j.LoggerFactory;
  * (auth), {@link CommandPipeline} (commands in order, limits) and {@link DeliveryOrder} (stored
  * events in order). This class only wires them to each other and to the node; it holds no rule
  * of its own beyond which part a frame or a delivery goes to. It is itself the port of each part
- * (rather than a lambda or adapter object per port and connection: ~300 B of an idle connection's
- * heap), so the port methods below are public only to satisfy those package-private interfaces.
+ * (rather than a lambda or adapter object per port and connection: ~190 B of an idle connection's
+ * heap in the conns bench), so the port methods below are public only to satisfy those package-private interfaces.
  * Event-loop confined.
  */
 final class Session implements OpenConnection, ClientLink, Connection.Inbound, Handshake.Port, DeliveryOrder.Sink,
