@@ -54,26 +54,35 @@ public final class MessageCommands {
   }
 
   public Sending send(ClientLink link, ClientCommand.Send send) {
-    // Claimed before the conversation is resolved, so that the queueing below keeps send order.
+    Future<AppendMessage> command = send.attachments().isEmpty() && send.conversationId() != null
+        // The common send: nothing to claim or resolve, so no future chain to build for it.
+        ? Future.succeededFuture(new AppendMessage(send.conversationId(), link.userId(), send.clientMsgId(),
+            send.text(), link.connectionId(), send.replyTo(), List.of()))
+        : resolved(link, send);
+    Future<Void> acked = command
+        .compose(append -> bus.<MessageAppended>request(Addresses.STORE_APPEND, append, STORE_REQUEST))
+        .compose(reply -> {
+          MessageAppended appended = reply.body();
+          var ack = new ServerFrame.SendAck(send.id(), appended.conversationId(), appended.messageId(),
+              appended.seq(), appended.ts());
+          if (appended.duplicate()) {
+            link.reply(ack);
+            return Future.succeededFuture();
+          }
+          return link.replyInOrder(appended.conversationId(), appended.seq(), ack);
+        });
+    return new Sending(command, acked);
+  }
+
+  /** The append of a send that names uploads or a recipient: claimed, then the conversation resolved. */
+  private Future<AppendMessage> resolved(ClientLink link, ClientCommand.Send send) {
+    // Claimed before the conversation is resolved, so that the queueing keeps send order.
     Future<List<Attachment>> claimed = attachments.claim(link.userId(), send.clientMsgId(), send.attachments());
-    Future<AppendMessage> command = claimed.compose(files -> (send.conversationId() != null
+    return claimed.compose(files -> (send.conversationId() != null
         ? Future.succeededFuture(send.conversationId())
         : directs.resolve(link.userId(), send.to()))
         .map(conversationId -> new AppendMessage(conversationId, link.userId(), send.clientMsgId(), send.text(),
             link.connectionId(), send.replyTo(), files)));
-    Future<MessageAppended> committed = command.compose(append -> bus.<MessageAppended>request(
-            Addresses.STORE_APPEND, append, STORE_REQUEST)
-        .map(reply -> reply.body()));
-    Future<Void> acked = committed.compose(appended -> {
-      var ack = new ServerFrame.SendAck(send.id(), appended.conversationId(), appended.messageId(), appended.seq(),
-          appended.ts());
-      if (appended.duplicate()) {
-        link.reply(ack);
-        return Future.succeededFuture();
-      }
-      return link.replyInOrder(appended.conversationId(), appended.seq(), ack);
-    });
-    return new Sending(command, acked);
   }
 
   public Future<?> edit(ClientLink link, ClientCommand.Edit edit) {

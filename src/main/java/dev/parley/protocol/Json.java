@@ -12,6 +12,7 @@ public final class Json {
 
   private static final ObjectMapper MAPPER = JsonMapper.builder()
       .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+      .addModule(HotFrames.module())
       .build();
 
   static {

@@ -144,7 +144,21 @@ final class CommandPipeline {
 
   /** Queues a task that runs before any command submitted after it (the resume after auth). */
   void first(java.util.function.Supplier<Future<?>> task) {
-    tail = tail.transform(previous -> task.get().otherwiseEmpty());
+    chain(tail.transform(previous -> task.get().otherwiseEmpty()));
+  }
+
+  /**
+   * Makes {@code next} the tail until it completes, then the shared empty future: a chained
+   * future keeps its function (and what that captured: the auth frame behind a resume, a
+   * command) for as long as it is referenced, and an idle connection would keep it for good.
+   */
+  private void chain(Future<?> next) {
+    tail = next;
+    next.onComplete(done -> {
+      if (tail == next) {
+        tail = Future.succeededFuture();
+      }
+    });
   }
 
   private boolean admit(ClientCommand command) {
@@ -171,8 +185,14 @@ final class CommandPipeline {
 
   private void accept(ClientCommand command) {
     unanswered++;
-    tail = tail.transform(previous -> (command.pipelined() ? Future.succeededFuture() : repliesIn())
-        .compose(ready -> start(command)));
+    if (tail.isComplete() && (command.pipelined() || inFlight == 0)) {
+      // Nothing ahead of it: start now rather than through two futures (what the chain below
+      // would do at once anyway; the tail never fails).
+      tail = start(command);
+      return;
+    }
+    chain(tail.transform(previous -> (command.pipelined() ? Future.succeededFuture() : repliesIn())
+        .compose(ready -> start(command))));
   }
 
   private Future<?> start(ClientCommand command) {
@@ -190,7 +210,10 @@ final class CommandPipeline {
       }
       replied();
     });
-    return step.released().otherwiseEmpty();
+    Future<?> released = step.released();
+    // A released future already done becomes the shared empty one: the tail then keeps nothing of
+    // the command (a send's append with its text) while the connection idles.
+    return released.isComplete() ? Future.succeededFuture() : released.otherwiseEmpty();
   }
 
   private void replied() {

@@ -44,6 +44,7 @@ final class Connection {
   private Buffer partial;
   private boolean partialIsText;
   private boolean discarding;
+  private Inbound inbound;
 
   Connection(ServerWebSocket socket, String id) {
     this.socket = socket;
@@ -55,13 +56,15 @@ final class Connection {
   }
 
   void start(Inbound inbound) {
-    socket.frameHandler(frame -> handleFrame(frame, inbound));
-    socket.pongHandler(pong -> touch());
+    this.inbound = inbound;
+    // Every frame, pongs included, reaches the frame handler, which counts it as activity: no
+    // pong handler of its own (one object fewer per connection).
+    socket.frameHandler(this::handleFrame);
     socket.exceptionHandler(this::handleFailure);
     socket.closeHandler(closed -> inbound.closed());
   }
 
-  private void handleFrame(WebSocketFrame frame, Inbound inbound) {
+  private void handleFrame(WebSocketFrame frame) {
     touch();
     if (!frame.isText() && !frame.isBinary() && !frame.isContinuation()) {
       return; // ping, pong, close: handled by the transport
@@ -83,7 +86,7 @@ final class Connection {
       return;
     }
     if (frame.isFinal() && partial == null) {
-      deliver(data, inbound);
+      deliver(data);
       return;
     }
     if (partial == null) {
@@ -93,7 +96,7 @@ final class Connection {
     if (frame.isFinal()) {
       Buffer message = partial;
       partial = null;
-      deliver(message, inbound);
+      deliver(message);
     }
   }
 
@@ -111,7 +114,7 @@ final class Connection {
     LOG.debug("connection {} failed", id, failure);
   }
 
-  private void deliver(Buffer message, Inbound inbound) {
+  private void deliver(Buffer message) {
     if (partialIsText) {
       inbound.text(message.toString(StandardCharsets.UTF_8));
     } else {

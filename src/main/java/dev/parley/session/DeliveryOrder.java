@@ -50,7 +50,8 @@ final class DeliveryOrder {
 
   /** Runs an action later on the same thread. */
   interface Timer {
-    void schedule(long delayMs, Runnable action);
+    /** Returns the timer's id (unused here; the signature is the connection's one timer method). */
+    long schedule(long delayMs, Runnable action);
   }
 
   /** A frame waiting for its turn; an ack is written even when its seq already went out. */

@@ -18,8 +18,10 @@ import java.util.function.Consumer;
  * {@code auth} within the timeout (the client's part: a login the server is slow to check is not the
  * client's fault, and is bounded apart, as a server condition); frames that arrive while the token is checked and the login
  * state loads are kept (up to {@link #MAX_EARLY_FRAMES}) and handed on, in order, once the auth
- * ack is out; nothing sent before a successful auth runs. Keeps the verified token's claims.
- * Event-loop confined; its ports make it testable without a socket.
+ * ack is out; nothing sent before a successful auth runs. Keeps the verified token's claims and
+ * nothing else of the auth frame (its token string is ~250 B an idle connection would carry for
+ * nothing); its timers are cancelled as soon as they cannot fire, so an open connection holds
+ * none. Event-loop confined; its ports make it testable without a socket.
  */
 final class Handshake {
 
@@ -61,15 +63,21 @@ final class Handshake {
     /** Too many frames before auth completed: close with 4429. */
     void flooded();
 
-    /** Runs an action after {@code delayMs} on this connection's thread. */
-    void schedule(long delayMs, Runnable action);
+    /** Runs an action after {@code delayMs} on this connection's thread; returns the timer's id. */
+    long schedule(long delayMs, Runnable action);
+
+    /** Cancels a timer of {@link #schedule} that has not fired (a fired one is ignored). */
+    void cancel(long timer);
   }
+
+  private static final long NO_TIMER = -1;
 
   private final Port port;
   private State state = State.AWAITING_AUTH;
   private List<String> early;
   private TokenService.Claims claims;
-  private ClientCommand.Auth auth;
+  /** The pending auth or login timeout, or {@link #NO_TIMER}. */
+  private long timer = NO_TIMER;
 
   Handshake(Port port) {
     this.port = port;
@@ -77,7 +85,7 @@ final class Handshake {
 
   /** Starts the auth timeout. */
   void start() {
-    port.schedule(AUTH_TIMEOUT_MS, () -> {
+    timer = port.schedule(AUTH_TIMEOUT_MS, () -> {
       if (state == State.AWAITING_AUTH) {
         state = State.CLOSED;
         port.reject(null, "no auth within " + AUTH_TIMEOUT_MS / 1000 + " s");
@@ -94,11 +102,6 @@ final class Handshake {
     return claims;
   }
 
-  /** The auth frame that opened the connection, else null. */
-  ClientCommand.Auth auth() {
-    return auth;
-  }
-
   /**
    * Takes a frame of the connection. {@code run} gets the frames that may run as commands: none
    * until the handshake is open, then the early ones in order, then each as it comes.
@@ -109,6 +112,7 @@ final class Handshake {
       case LOGGING_IN -> {
         if (early.size() >= MAX_EARLY_FRAMES) {
           state = State.CLOSED;
+          cancelTimer();
           port.flooded();
         } else {
           early.add(text);
@@ -123,6 +127,14 @@ final class Handshake {
   void closed() {
     state = State.CLOSED;
     early = null;
+    cancelTimer();
+  }
+
+  private void cancelTimer() {
+    if (timer != NO_TIMER) {
+      port.cancel(timer);
+      timer = NO_TIMER;
+    }
   }
 
   private void first(String text, Consumer<String> run) {
@@ -145,7 +157,8 @@ final class Handshake {
     }
     state = State.LOGGING_IN;
     early = new ArrayList<>();
-    port.schedule(LOGIN_TIMEOUT_MS, () -> {
+    cancelTimer();
+    timer = port.schedule(LOGIN_TIMEOUT_MS, () -> {
       if (state == State.LOGGING_IN) {
         state = State.CLOSED;
         port.unavailable(first.id(), "the server could not complete the sign-in in time; reconnect");
@@ -157,12 +170,12 @@ final class Handshake {
             return Future.succeededFuture();
           }
           claims = verified;
-          auth = first;
           return port.open(first, verified).onSuccess(v -> {
             if (state != State.LOGGING_IN) {
               return;
             }
             state = State.OPEN;
+            cancelTimer();
             List<String> queued = early;
             early = null;
             queued.forEach(run);
@@ -172,6 +185,7 @@ final class Handshake {
             fail(first.id(), REJECTED);
           } else if (state == State.LOGGING_IN) {
             state = State.CLOSED;
+            cancelTimer();
             port.unavailable(first.id(), "the token could not be checked now; reconnect");
           }
           return Future.succeededFuture();
@@ -183,6 +197,7 @@ final class Handshake {
       return;
     }
     state = State.CLOSED;
+    cancelTimer();
     port.reject(id, message);
   }
 }

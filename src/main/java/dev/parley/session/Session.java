@@ -24,9 +24,14 @@ import org.slf4j.LoggerFactory;
  * One WebSocket connection, put together: its {@link Connection} (transport), {@link Handshake}
  * (auth), {@link CommandPipeline} (commands in order, limits) and {@link DeliveryOrder} (stored
  * events in order). This class only wires them to each other and to the node; it holds no rule
- * of its own beyond which part a frame or a delivery goes to. Event-loop confined.
+ * of its own beyond which part a frame or a delivery goes to. It is itself the port of each part
+ * (rather than a lambda or adapter object per port and connection: ~190 B of an idle connection's
+ * heap in the conns bench), so the port methods below are public only to satisfy those package-private interfaces.
+ * Event-loop confined.
  */
-final class Session implements OpenConnection, ClientLink {
+final class Session implements OpenConnection, ClientLink, Connection.Inbound, Handshake.Port, DeliveryOrder.Sink,
+    DeliveryOrder.GapReader, DeliveryOrder.Timer, CommandPipeline.Handler, CommandPipeline.Port,
+    CommandPipeline.SendBudget {
 
   private static final Logger LOG = LoggerFactory.getLogger(Session.class);
   /**
@@ -44,52 +49,45 @@ final class Session implements OpenConnection, ClientLink {
   private boolean registered;
   private boolean active = true;
   private boolean closing;
+  /** Whether the socket's close was handled. */
+  private boolean socketClosed;
   /** Whether the resume after auth is still writing the backlog. */
   private boolean resuming;
-  private final Promise<Void> closed = Promise.promise();
+  /** The device named in the auth frame, once the token is verified; the rest of the frame is not kept. */
+  private String deviceId;
+  /** Completed when the socket closes; made only when someone waits for it. */
+  private Promise<Void> closedPromise;
   /** Deliveries that arrive before the auth ack is out; handled right after it. */
   private List<Delivery> beforeAck;
 
   Session(Connection connection, EdgeContext edge) {
     this.connection = connection;
     this.edge = edge;
-    this.handshake = new Handshake(new HandshakePort());
-    this.order = new DeliveryOrder(new DeliveryOrder.Sink() {
-      @Override
-      public void write(String frame) {
-        connection.write(frame);
-      }
-
-      @Override
-      public void failed(String reason, Throwable cause) {
-        LOG.error("{} for connection {}", reason, connection.id(), cause);
-        connection.close(CloseCode.INTERNAL_ERROR, "storage read failed; resume with since");
-      }
-    }, (conversationId, after, before, limit) -> {
-      edge.metrics().gapFilled();
-      return edge.services().log().range(conversationId, userId, after, before, limit);
-    }, (delayMs, action) -> edge.services().vertx().setTimer(delayMs, id -> action.run()));
+    this.handshake = new Handshake(this);
+    this.order = new DeliveryOrder(this, this, this);
   }
 
   void start() {
-    connection.start(new Connection.Inbound() {
-      @Override
-      public void text(String text) {
-        handleText(text);
-      }
-
-      @Override
-      public void binary() {
-        connection.write(new Events.Error(null,
-            ChatException.badRequest("binary frames are not supported; send JSON text")));
-      }
-
-      @Override
-      public void closed() {
-        handleClosed();
-      }
-    });
+    connection.start(this);
     handshake.start();
+  }
+
+  // ---- Connection.Inbound ----
+
+  @Override
+  public void text(String text) {
+    handleText(text);
+  }
+
+  @Override
+  public void binary() {
+    connection.write(new Events.Error(null,
+        ChatException.badRequest("binary frames are not supported; send JSON text")));
+  }
+
+  @Override
+  public void closed() {
+    handleClosed();
   }
 
   // ---- OpenConnection and ClientLink ----
@@ -101,7 +99,7 @@ final class Session implements OpenConnection, ClientLink {
 
   @Override
   public String deviceId() {
-    return handshake.auth() == null ? null : handshake.auth().deviceId();
+    return deviceId;
   }
 
   @Override
@@ -171,7 +169,8 @@ final class Session implements OpenConnection, ClientLink {
     }
   }
 
-  private CommandPipeline.Step run(ClientCommand command) {
+  @Override
+  public CommandPipeline.Step run(ClientCommand command) {
     edge.metrics().command(command);
     var commands = edge.commands();
     if (command instanceof ClientCommand.Send send) {
@@ -241,24 +240,34 @@ final class Session implements OpenConnection, ClientLink {
    * {@code boundMs} at the latest. Frames received meanwhile are not run.
    */
   Future<Void> closeAfterReplies(CloseCode code, String reason, long boundMs) {
+    if (closedPromise == null) {
+      closedPromise = Promise.promise();
+      if (socketClosed) {
+        closedPromise.complete();
+      }
+    }
+    Future<Void> closed = closedPromise.future();
     if (closing || connection.isClosed()) {
-      return closed.future();
+      return closed;
     }
     closing = true;
     if (pipeline == null) {
       connection.close(code, reason);
-      return closed.future();
+      return closed;
     }
     long timer = edge.services().vertx().setTimer(boundMs, id -> connection.close(code, reason));
     pipeline.drain().onComplete(done -> {
       edge.services().vertx().cancelTimer(timer);
       connection.close(code, reason);
     });
-    return closed.future();
+    return closed;
   }
 
   private void handleClosed() {
-    closed.tryComplete();
+    socketClosed = true;
+    if (closedPromise != null) {
+      closedPromise.tryComplete();
+    }
     handshake.closed();
     if (registered) {
       registered = false;
@@ -269,93 +278,120 @@ final class Session implements OpenConnection, ClientLink {
     }
   }
 
-  /** The handshake's view of this connection. */
-  private final class HandshakePort implements Handshake.Port {
+  // ---- Handshake.Port ----
 
-    @Override
-    public Future<TokenService.Claims> verify(String token) {
-      return edge.services().authenticator().authenticate(token);
+  @Override
+  public Future<TokenService.Claims> verify(String token) {
+    return edge.services().authenticator().authenticate(token);
+  }
+
+  @Override
+  public Future<Void> open(ClientCommand.Auth auth, TokenService.Claims claims) {
+    if (connection.isClosed()) {
+      return Future.failedFuture("closed during auth");
     }
-
-    @Override
-    public Future<Void> open(ClientCommand.Auth auth, TokenService.Claims claims) {
-      if (connection.isClosed()) {
-        return Future.failedFuture("closed during auth");
-      }
-      if (edge.signOuts().signedOutRecently(claims.sessionId())) {
-        // Signed out while this auth was being checked: the sign-out could not see this socket yet.
-        connection.close(CloseCode.REVOKED, "signed out");
-        return Future.failedFuture("signed out during auth");
-      }
-      userId = claims.userId();
-      if (!edge.services().userConnections().tryOpen(userId)) {
-        connection.write(new Events.Error(auth.id(), new ChatException(ErrorCode.RATE_LIMITED,
-            "too many open connections for this user")));
-        connection.close(CloseCode.ABUSE, "too many connections");
-        return Future.failedFuture("over the connection cap");
-      }
-      registered = true;
-      pipeline = new CommandPipeline(Session.this::run, new CommandPipeline.Port() {
-        @Override
-        public void reply(ServerFrame frame) {
-          connection.write(frame);
-        }
-
-        @Override
-        public void abuse() {
-          closeAfterReplies(CloseCode.ABUSE, "rate limit abuse", ConnectionRegistry.CLOSE_FLUSH_MS);
-        }
-      }, now -> edge.services().userConnections().trySend(userId, now), edge.limits(), System::nanoTime);
-      // Live events of the resumed conversations wait until their missed events are written.
-      order.hold(auth.since().keySet());
-      beforeAck = new ArrayList<>();
-      edge.registry().add(Session.this);
-      edge.metrics().connectionOpened();
-      edge.services().presence().connected(userId);
-      return edge.services().readMarkers().loginState(userId)
-          .<Void>map(login -> {
-            connection.write(new ServerFrame.AuthAck(auth.id(), userId, auth.deviceId(), edge.services().nodeId(),
-                edge.services().config().chat().recallWindow().toMillis(), login.unread(),
-                edge.services().config().chat().editWindow().toMillis()));
-            order.baseline(login.conversationIds(), login.lastSeqs());
-            List<Delivery> early = beforeAck;
-            beforeAck = null;
-            early.forEach(Session.this::deliver);
-            resuming = !auth.since().isEmpty();
-            pipeline.first(() -> edge.commands().sync().resume(Session.this, auth.since())
-                .andThen(done -> resuming = false)
-                .onFailure(failure -> {
-                  LOG.error("resume of connection {} failed", connection.id(), failure);
-                  connection.close(CloseCode.INTERNAL_ERROR, "resume failed; resume with since");
-                }));
-            return null;
-          })
-          .onFailure(failure -> {
-            LOG.error("auth of user {} failed after the token check", userId, failure);
-            connection.close(CloseCode.INTERNAL_ERROR, "internal error");
-          });
+    if (edge.signOuts().signedOutRecently(claims.sessionId())) {
+      // Signed out while this auth was being checked: the sign-out could not see this socket yet.
+      connection.close(CloseCode.REVOKED, "signed out");
+      return Future.failedFuture("signed out during auth");
     }
-
-    @Override
-    public void reject(String id, String message) {
-      connection.write(new Events.Error(id, new ChatException(ErrorCode.UNAUTHENTICATED, message)));
-      connection.close(CloseCode.UNAUTHENTICATED, "unauthenticated");
+    userId = claims.userId();
+    if (!edge.services().userConnections().tryOpen(userId)) {
+      connection.write(new Events.Error(auth.id(), new ChatException(ErrorCode.RATE_LIMITED,
+          "too many open connections for this user")));
+      connection.close(CloseCode.ABUSE, "too many connections");
+      return Future.failedFuture("over the connection cap");
     }
+    registered = true;
+    deviceId = auth.deviceId();
+    pipeline = new CommandPipeline(this, this, this, edge.limits(), System::nanoTime);
+    // Live events of the resumed conversations wait until their missed events are written.
+    order.hold(auth.since().keySet());
+    beforeAck = new ArrayList<>();
+    edge.registry().add(Session.this);
+    edge.metrics().connectionOpened();
+    edge.services().presence().connected(userId);
+    return edge.services().readMarkers().loginState(userId)
+        .<Void>map(login -> {
+          connection.write(new ServerFrame.AuthAck(auth.id(), userId, auth.deviceId(), edge.services().nodeId(),
+              edge.services().config().chat().recallWindow().toMillis(), login.unread(),
+              edge.services().config().chat().editWindow().toMillis()));
+          order.baseline(login.conversationIds(), login.lastSeqs());
+          List<Delivery> early = beforeAck;
+          beforeAck = null;
+          early.forEach(Session.this::deliver);
+          resuming = !auth.since().isEmpty();
+          pipeline.first(() -> edge.commands().sync().resume(Session.this, auth.since())
+              .andThen(done -> resuming = false)
+              .onFailure(failure -> {
+                LOG.error("resume of connection {} failed", connection.id(), failure);
+                connection.close(CloseCode.INTERNAL_ERROR, "resume failed; resume with since");
+              }));
+          return null;
+        })
+        .onFailure(failure -> {
+          LOG.error("auth of user {} failed after the token check", userId, failure);
+          connection.close(CloseCode.INTERNAL_ERROR, "internal error");
+        });
+  }
 
-    @Override
-    public void unavailable(String id, String message) {
-      connection.write(new Events.Error(id, new ChatException(ErrorCode.UNAVAILABLE, message)));
-      connection.close(CloseCode.INTERNAL_ERROR, "sign-in unavailable");
-    }
+  @Override
+  public void reject(String id, String message) {
+    connection.write(new Events.Error(id, new ChatException(ErrorCode.UNAUTHENTICATED, message)));
+    connection.close(CloseCode.UNAUTHENTICATED, "unauthenticated");
+  }
 
-    @Override
-    public void flooded() {
-      connection.close(CloseCode.ABUSE, "too many frames before auth completed");
-    }
+  @Override
+  public void unavailable(String id, String message) {
+    connection.write(new Events.Error(id, new ChatException(ErrorCode.UNAVAILABLE, message)));
+    connection.close(CloseCode.INTERNAL_ERROR, "sign-in unavailable");
+  }
 
-    @Override
-    public void schedule(long delayMs, Runnable action) {
-      edge.services().vertx().setTimer(delayMs, id -> action.run());
-    }
+  @Override
+  public void flooded() {
+    connection.close(CloseCode.ABUSE, "too many frames before auth completed");
+  }
+
+  // ---- Handshake.Port and DeliveryOrder.Timer ----
+
+  @Override
+  public long schedule(long delayMs, Runnable action) {
+    return edge.services().vertx().setTimer(delayMs, id -> action.run());
+  }
+
+  @Override
+  public void cancel(long timer) {
+    edge.services().vertx().cancelTimer(timer);
+  }
+
+  // ---- DeliveryOrder.Sink and GapReader ----
+
+  @Override
+  public void write(String frame) {
+    connection.write(frame);
+  }
+
+  @Override
+  public void failed(String reason, Throwable cause) {
+    LOG.error("{} for connection {}", reason, connection.id(), cause);
+    connection.close(CloseCode.INTERNAL_ERROR, "storage read failed; resume with since");
+  }
+
+  @Override
+  public Future<List<LogEvent>> read(long conversationId, long after, long before, int limit) {
+    edge.metrics().gapFilled();
+    return edge.services().log().range(conversationId, userId, after, before, limit);
+  }
+
+  // ---- CommandPipeline.Port and SendBudget (reply is ClientLink's) ----
+
+  @Override
+  public void abuse() {
+    closeAfterReplies(CloseCode.ABUSE, "rate limit abuse", ConnectionRegistry.CLOSE_FLUSH_MS);
+  }
+
+  @Override
+  public long trySend(long nowNanos) {
+    return edge.services().userConnections().trySend(userId, nowNanos);
   }
 }

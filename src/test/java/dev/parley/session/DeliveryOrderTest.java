@@ -47,7 +47,10 @@ class DeliveryOrderTest {
       Promise<List<LogEvent>> answer = Promise.promise();
       reads.add(new Read(conversationId, after, before, limit, answer));
       return answer.future();
-    }, (delayMs, action) -> timers.add(action));
+    }, (delayMs, action) -> {
+      timers.add(action);
+      return timers.size();
+    });
   }
 
   private static Events.Message message(long seq) {

@@ -26,6 +26,8 @@ class HandshakeTest {
   private final List<Runnable> timers = new ArrayList<>();
   private final List<Long> delays = new ArrayList<>();
   private final List<String> unavailable = new ArrayList<>();
+  /** Timer ids (their index in {@link #timers}) scheduled and neither fired nor cancelled. */
+  private final java.util.Set<Long> pending = new java.util.HashSet<>();
   private Promise<TokenService.Claims> verification;
   private Promise<Void> opening;
   private ClientCommand.Auth opened;
@@ -64,9 +66,20 @@ class HandshakeTest {
       }
 
       @Override
-      public void schedule(long delayMs, Runnable action) {
+      public long schedule(long delayMs, Runnable action) {
+        long id = timers.size();
         delays.add(delayMs);
-        timers.add(action);
+        timers.add(() -> {
+          pending.remove(id);
+          action.run();
+        });
+        pending.add(id);
+        return id;
+      }
+
+      @Override
+      public void cancel(long timer) {
+        pending.remove(timer);
       }
     });
     handshake.start();
@@ -117,6 +130,7 @@ class HandshakeTest {
     assertTrue(ran.get(0).contains("\"a\"") && ran.get(1).contains("\"b\""));
     assertEquals(Handshake.State.OPEN, handshake.state());
     assertEquals("s1", handshake.claims().sessionId());
+    assertEquals(java.util.Set.of(), pending, "an open connection holds no handshake timer");
     frame("{\"type\":\"ping\",\"id\":\"c\"}");
     assertEquals(3, ran.size());
   }
@@ -203,11 +217,25 @@ class HandshakeTest {
   }
 
   @Test
-  @DisplayName("a socket closed while the token is checked never opens")
+  @DisplayName("a socket closed while the token is checked never opens, and its login timer is cancelled")
   void closedDuringAuth() {
     frame(AUTH);
+    assertEquals(java.util.Set.of(1L), pending, "the auth timer gave way to the login timer");
     handshake.closed();
+    assertEquals(java.util.Set.of(), pending);
     verification.complete(claims(5));
     assertNull(opened);
+  }
+
+  @Test
+  @DisplayName("a rejected first frame or token leaves no timer behind")
+  void rejectionCancelsTimers() {
+    frame("{\"type\":\"ping\",\"id\":\"p\"}");
+    assertEquals(java.util.Set.of(), pending);
+
+    setUp();
+    frame(AUTH);
+    verification.fail(new ChatException(ErrorCode.UNAUTHENTICATED, "no"));
+    assertEquals(java.util.Set.of(), pending);
   }
 }
