@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Every scenario of issue 13, one after another, each on its own nodes and database
 # (bench/bench.sh): what docs/performance.md reports. Run it on a quiet machine; it takes about
-# 20 minutes. Each run's full output and a summary go to run/bench-all-<time>/ (BENCH_OUT).
+# 25 minutes. Each run's full output and a summary go to run/bench-all-<time>/ (BENCH_OUT).
 #
 #   bench/all.sh              everything
 #   bench/all.sh pairs room   only the scenarios whose names start with these words
@@ -35,4 +35,5 @@ run conns-10000-1 conns users=10000
 run conns-10000-2 conns nodes=2 users=10000
 run scale-1 scale conversations=500 unread=200 probes=20
 run explain-1 explain rows=10
+BENCH_GENERATOR_OPTS=${BENCH_GENERATOR_OPTS:--Xmx6g} run conns-100000-1 conns users=100000
 echo "summary: $OUT/summary.txt"

@@ -17,7 +17,10 @@ import java.util.Map;
  */
 final class AppendBatch {
 
-  static final String APPEND = "SELECT * FROM append_messages($1, $2, $3, $4, $5, $6, $7, $8, $9)";
+  /** Its columns are read by position, in this order (StoreVerticle.complete). */
+  static final String APPEND = """
+      SELECT o_idx, o_outcome, o_conversation_id, o_message_id, o_seq, o_ts, o_members, o_mentions, o_members_version
+      FROM append_messages($1, $2, $3, $4, $5, $6, $7, $8, $9)""";
 
   private record Pair(long senderId, String clientMsgId) {}
 

@@ -141,6 +141,21 @@ class AdvanceWatchTest {
   }
 
   @Test
+  @DisplayName("signals falling due close together are checked together, a check per step, not one per signal")
+  void coarseChecks() {
+    for (int i = 0; i < 100; i++) { // a lacking signal every 2 ms for 200 ms
+      watch.signal(7, i + 1);
+      advanceTo(now + 2);
+    }
+    advanceTo(3_000);
+    assertEquals(0, watch.waiting());
+    int steps = 200 / (int) AdvanceWatch.CHECK_STEP_MS;
+    assertTrue(fills.size() >= 2 && fills.size() <= steps + 2, "checks in steps of "
+        + AdvanceWatch.CHECK_STEP_MS + " ms, not 100: " + fills.size());
+    assertEquals(Map.of(7L, 100L), fills.get(fills.size() - 1), "the last check reaches the last signal");
+  }
+
+  @Test
   @DisplayName("under a flood the oldest waiting signals are checked early instead of holding more")
   void bounded() {
     for (int i = 0; i < AdvanceWatch.MAX_WAITING + 10; i++) {

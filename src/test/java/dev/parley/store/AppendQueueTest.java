@@ -89,4 +89,43 @@ class AppendQueueTest {
     queue.done(batch);
     assertTrue(queue.idle());
   }
+
+  @Test
+  @DisplayName("one busy conversation (a room): each commit's completion takes everything queued meanwhile, in order")
+  void oneConversationUnderLoad() {
+    var queue = new AppendQueue<Send>(Send::conversation, 512, 2);
+    java.util.ArrayDeque<AppendQueue.Batch<Send>> running = new java.util.ArrayDeque<>();
+    List<String> order = new java.util.ArrayList<>();
+    int batches = 0;
+    for (int t = 0; t < 5000; t++) {
+      queue.add(new Send(1, "m" + t));
+      for (var b = queue.next(); b != null; b = queue.next()) {
+        running.add(b);
+        batches++;
+      }
+      assertTrue(running.size() <= 1, "never two batches of one conversation");
+      if (t % 10 == 9) {
+        var finished = running.poll();
+        order.addAll(labels(finished));
+        queue.done(finished);
+        for (var b = queue.next(); b != null; b = queue.next()) {
+          running.add(b);
+          batches++;
+        }
+      }
+    }
+    while (!running.isEmpty()) {
+      var finished = running.poll();
+      order.addAll(labels(finished));
+      queue.done(finished);
+      for (var b = queue.next(); b != null; b = queue.next()) {
+        running.add(b);
+      }
+    }
+    assertEquals(5000, order.size());
+    for (int i = 0; i < order.size(); i++) {
+      assertEquals("m" + i, order.get(i));
+    }
+    assertTrue(batches <= 501, "a batch per completion, not per send: " + batches);
+  }
 }
