@@ -112,8 +112,10 @@ public record AppConfig(HttpConfig http, DbConfig db, AuthConfig auth, ClusterCo
    *                              closed with 4429 at auth
    * @param editWindow            how long after {@code ts} a sender may edit their message (default 3600 s),
    *                              checked on the database clock like the recall window
-   * @param appendInFlight        append batches a node commits at once (default 2), on as many database
-   *                              connections; batches in flight never share a conversation
+   * @param appendInFlight        append batches a node commits at once (default 1), on as many database
+   *                              connections; batches in flight never share a conversation. More than one
+   *                              measured slower here: NOTIFY's commit lock serializes the commits anyway
+   *                              (docs/performance.md), so a second batch only halves the batch size
    * @param memberListIds         member ids of recently appended-to conversations a node's store keeps
    *                              (default 1,000,000, about 8 MB), so a batch reads a member list only when
    *                              it changed; 0 reads it on every batch

@@ -136,7 +136,7 @@ public final class ConfigLoader {
         integer("chat.userSendBurst", "PARLEY_USER_SEND_BURST", 120, 1, 1_000_000),
         integer("chat.maxConnectionsPerUser", "PARLEY_MAX_CONNECTIONS_PER_USER", 20, 1, 100_000),
         Duration.ofSeconds(integer("chat.editWindowSeconds", "PARLEY_EDIT_WINDOW_S", 3600, 0, 31_536_000)),
-        integer("chat.appendInFlight", "PARLEY_APPEND_IN_FLIGHT", 2, 1, 16),
+        integer("chat.appendInFlight", "PARLEY_APPEND_IN_FLIGHT", 1, 1, 16),
         integer("chat.memberListIds", "PARLEY_MEMBER_LIST_IDS", 1_000_000, 0, 100_000_000));
     var ops = new AppConfig.OpsConfig(
         string("ops.metricsHost", "PARLEY_METRICS_HOST", "127.0.0.1"),

@@ -13,8 +13,10 @@ import java.util.function.ToLongFunction;
  * batch being committed, and so do the later sends to it, so each conversation's sends get seqs
  * in the order they were queued (PROTOCOL 3.4) and two batches never wait on each other's row
  * locks. Sends to other conversations go in the next batch meanwhile, on another database
- * connection: a commit no longer waits behind an unrelated one, and under load the commits of
- * two batches share a WAL flush. Event-loop confined; {@code AppendQueueTest} feeds it events.
+ * connection, so a commit need not wait behind an unrelated one. (Measured on PostgreSQL 15 with
+ * the split-brain NOTIFY on every append: the notify lock serializes the commits anyway, and two
+ * in flight halve the batches, so the default is one: docs/performance.md.) Event-loop confined;
+ * {@code AppendQueueTest} feeds it events.
  *
  * @param <T> a queued send
  */

@@ -39,8 +39,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Owns writes to the conversation logs on this node. Sends from every local connection queue
  * here and go to PostgreSQL together: one {@code append_messages} statement (one commit) per batch,
- * a few batches in flight at once but never two with the same conversation ({@link AppendQueue}),
- * so each conversation's sends keep their order and the cost of a durable commit is shared. After each commit it acks the senders and publishes one
+ * one batch in flight by default ({@code PARLEY_APPEND_IN_FLIGHT}; never two with the same
+ * conversation, {@link AppendQueue}), so each conversation's sends keep their order and the cost of
+ * a durable commit is shared. After each commit it acks the senders and publishes one
  * {@link dev.parley.bus.DeliveryBatch} for every node. On stop it first finishes the queue: every
  * send it accepted is committed and answered before the verticle goes.
  */
