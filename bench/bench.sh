@@ -10,7 +10,7 @@
 #   bench/bench.sh room  [nodes=1] [members=100] [rates=1000,2000,3000] [seconds=5]
 #   bench/bench.sh conns [nodes=1] [users=10000] [inflight=200]     (100000: 127.0.0.x sources)
 #   bench/bench.sh scale [conversations=500] [unread=200] [probes=20]
-#   bench/bench.sh explain [rows=10]   EXPLAIN (ANALYZE, BUFFERS) of append_messages() on a 1M-message log
+#   bench/bench.sh explain [rows=10] [messages=1000000]   EXPLAIN (ANALYZE, BUFFERS) of append_messages() on a big log
 #
 # Environment: PARLEY_CLUSTER_TLS [on] (cluster.sh's event-bus TLS), PARLEY_NODE_JAVA_OPTS (extra
 # node JVM flags, e.g. to try a memory setting), BENCH_GENERATOR_OPTS [-Xmx2g] (the generator's).
@@ -68,8 +68,11 @@ addresses=$(awk '/^node/ {print "127.0.0.1:" $3}' "$PARLEY_RUN_DIR/pids" | paste
 log "scenario $SCENARIO on $NODES node(s) (pids $pids), database $DB, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 if [ "$SCENARIO" = explain ]; then # the node has migrated the database; the rest is SQL
   rows=10
-  for a in "${ARGS[@]}"; do case "$a" in rows=*) rows=${a#rows=} ;; esac; done
-  timeout 900 psql -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -d "$DB" -v rows="$rows" -f "$ROOT/bench/explain-append.sql"
+  messages=1000000
+  for a in "${ARGS[@]}"; do
+    case "$a" in rows=*) rows=${a#rows=} ;; messages=*) messages=${a#messages=} ;; esac
+  done
+  timeout 900 psql -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -d "$DB" -v rows="$rows" -v per=$((messages / 1000)) -f "$ROOT/bench/explain-append.sql"
   exit 0
 fi
 # Bounded: a scenario that hangs is stopped after 15 minutes.

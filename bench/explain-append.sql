@@ -1,4 +1,4 @@
--- The append on a big log (bench/bench.sh explain): 1,000,000 stored messages in 1,000 direct
+-- The append on a big log (bench/bench.sh explain): 1,000 x :per stored messages (1,000,000 by default) in 1,000 direct
 -- conversations of 2,000 users, made in bulk, then one append_messages() batch of :rows sends to
 -- as many conversations, with the plans of the statements inside it (auto_explain, nested
 -- statements, ANALYZE and BUFFERS) sent to this client. The batch runs in a transaction that is
@@ -8,7 +8,7 @@
 INSERT INTO users (username, display_name, password_hash, created_at)
 SELECT 'x' || g, 'x' || g, '!', 0 FROM generate_series(1, 2000) AS g;
 INSERT INTO conversations (kind, direct_low, direct_high, last_seq, push_seq, last_activity, created_at)
-SELECT 'direct', 2 * g - 1, 2 * g, 1000, 1000, 0, 0 FROM generate_series(1, 1000) AS g;
+SELECT 'direct', 2 * g - 1, 2 * g, :per, :per, 0, 0 FROM generate_series(1, 1000) AS g;
 INSERT INTO members (conversation_id, user_id, role, joined_at)
 SELECT c.id, u, 'member', 0 FROM conversations c, LATERAL (VALUES (c.direct_low), (c.direct_high)) AS m (u);
 INSERT INTO events (conversation_id, seq, kind, message_id, sender_id, client_msg_id, text, status, ts, msg_no,
@@ -16,8 +16,8 @@ INSERT INTO events (conversation_id, seq, kind, message_id, sender_id, client_ms
 SELECT c.id, s, 'message', nextval('message_ids'), CASE WHEN s % 2 = 0 THEN c.direct_low ELSE c.direct_high END,
        'old' || c.id || '_' || s, 'an old message of about forty characters', 'normal', 0, s,
        'about an characters forty message of old'::tsvector
-FROM conversations c, generate_series(1, 1000) AS s;
-UPDATE conversations SET message_count = 1000;
+FROM conversations c, generate_series(1, :per) AS s;
+UPDATE conversations SET message_count = :per;
 VACUUM ANALYZE;
 SELECT count(*) AS stored_messages, pg_size_pretty(pg_total_relation_size('events')) AS events_size FROM events;
 

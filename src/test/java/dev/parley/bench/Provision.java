@@ -154,7 +154,7 @@ final class Provision implements AutoCloseable {
       HttpRequest request = HttpRequest.newBuilder(URI.create(apiBase + "/server/users/" + id + "/tokens"))
           .header("Content-Type", "application/json").header("X-Parley-Server-Key", serverKey)
           .POST(HttpRequest.BodyPublishers.ofString("{\"deviceId\":\"bench\"}")).build();
-      tokens.add(http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).whenComplete((r, e) -> slots.release())
+      tokens.add(send(request, 1).whenComplete((r, e) -> slots.release())
           .thenApply(response -> {
             if (response.statusCode() != 201) {
               throw new IllegalStateException("token for user " + id + ": " + response.statusCode() + " " + response.body());
@@ -168,6 +168,18 @@ final class Provision implements AutoCloseable {
       out.add(token.get());
     }
     return out;
+  }
+
+  /**
+   * Sends a request again when its connection closed under it (a kept-alive connection the node
+   * closed as the request went out: the JDK client then reports "header parser received no
+   * bytes"), up to three times; a token minted twice is only an extra session.
+   */
+  private CompletableFuture<HttpResponse<String>> send(HttpRequest request, int attempt) {
+    return http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
+        .exceptionallyCompose(failure -> attempt < 3 && (failure instanceof java.io.IOException
+            || failure.getCause() instanceof java.io.IOException)
+            ? send(request, attempt + 1) : CompletableFuture.failedFuture(failure));
   }
 
   private void insertMembers(List<long[]> rows, long now) throws SQLException {
