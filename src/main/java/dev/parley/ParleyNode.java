@@ -157,7 +157,7 @@ public final class ParleyNode {
           .compose(storeId -> {
             store[0] = storeId;
             return vertx.deployVerticle(new PushVerticle(pool, config.push(), metrics, pushWorker,
-                System::currentTimeMillis));
+                System::currentTimeMillis, nodeId));
           })
           .compose(pushId -> {
             store[1] = pushId;

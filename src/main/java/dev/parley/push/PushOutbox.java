@@ -77,15 +77,17 @@ public final class PushOutbox {
       WHERE c.id = t.id AND locked.id = t.id AND c.push_seq < t.seq""";
   /**
    * Takes due notices under a lease and reads what their notification says, as of now: the
-   * title the user sees, the message's text only while it is not withdrawn, and the counts.
+   * title the user sees, the message's text only while it is not withdrawn, and the counts. A
+   * lease ends at {@code lease_until} or with its node's own lease (V12), whichever comes first.
    */
   private static final String CLAIM = """
       WITH due AS (
         SELECT user_id, conversation_id FROM push_notices
-        WHERE due_at <= $1 AND (lease_until IS NULL OR lease_until < $1)
+        WHERE due_at <= $1 AND (lease_until IS NULL OR lease_until < $1
+          OR NOT EXISTS (SELECT 1 FROM node_leases l WHERE l.node_id = lease_node AND l.expires_at >= now()))
         ORDER BY due_at LIMIT $2 FOR UPDATE SKIP LOCKED),
       claimed AS (
-        UPDATE push_notices n SET lease_until = $1 + $3 FROM due
+        UPDATE push_notices n SET lease_until = $1 + $3, lease_node = $4 FROM due
         WHERE n.user_id = due.user_id AND n.conversation_id = due.conversation_id
         RETURNING n.user_id, n.conversation_id, n.kind, n.message_id, n.seq, n.sender_id, n.ts, n.due_at, n.version)
       SELECT cl.*, m.user_id IS NOT NULL AS member,
@@ -101,7 +103,7 @@ public final class PushOutbox {
       LEFT JOIN LATERAL unread_and_mentions(c.id, cl.user_id, m.last_read_seq) u ON m.user_id IS NOT NULL""";
   /** A send finished: nothing pending unless something folded in meanwhile (then it goes at $5). */
   private static final String SENT = """
-      UPDATE push_notices SET last_sent_at = $3, lease_until = NULL,
+      UPDATE push_notices SET last_sent_at = $3, lease_until = NULL, lease_node = NULL,
              due_at = CASE WHEN version = $4 THEN NULL ELSE greatest(due_at, $5) END
       WHERE user_id = $1 AND conversation_id = $2""";
 
@@ -243,9 +245,12 @@ public final class PushOutbox {
     return changed;
   }
 
-  /** Up to {@code limit} due notices, each leased to this node for {@code leaseMs}. */
-  public Future<List<Claimed>> claim(long now, int limit, long leaseMs) {
-    return pool.preparedQuery(CLAIM).execute(Tuple.of(now, limit, leaseMs)).map(rows -> {
+  /**
+   * Up to {@code limit} due notices, each leased to node {@code nodeId} for {@code leaseMs} or
+   * until that node's lease in {@code node_leases} runs out.
+   */
+  public Future<List<Claimed>> claim(long now, int limit, long leaseMs, String nodeId) {
+    return pool.preparedQuery(CLAIM).execute(Tuple.of(now, limit, leaseMs, nodeId)).map(rows -> {
       List<Claimed> claimed = new ArrayList<>(rows.size());
       for (Row row : rows) {
         claimed.add(new Claimed(row.getLong("user_id"), row.getLong("conversation_id"),

@@ -47,6 +47,7 @@ public final class PushVerticle extends VerticleBase {
   private final NodeMetrics nodeMetrics;
   private final WorkerExecutor worker;
   private final LongSupplier clock;
+  private final String nodeId;
   private final AtomicInteger inFlight = new AtomicInteger();
   private PushOutbox outbox;
   private SubscriptionStore subscriptions;
@@ -60,13 +61,15 @@ public final class PushVerticle extends VerticleBase {
   private boolean ticking;
   private Promise<Void> stopped;
 
+  /** {@code nodeId} is this node's id in {@code node_leases}: the notices it sends hang on that lease. */
   public PushVerticle(Pool pool, AppConfig.PushConfig config, NodeMetrics metrics, WorkerExecutor worker,
-                      LongSupplier clock) {
+                      LongSupplier clock, String nodeId) {
     this.pool = pool;
     this.config = config;
     this.nodeMetrics = metrics;
     this.worker = worker;
     this.clock = clock;
+    this.nodeId = nodeId;
   }
 
   @Override
@@ -124,7 +127,7 @@ public final class PushVerticle extends VerticleBase {
     }
     long now = clock.getAsLong();
     long lease = leaseMs();
-    return outbox.claim(now, free, lease).compose(claimed -> {
+    return outbox.claim(now, free, lease, nodeId).compose(claimed -> {
       if (claimed.isEmpty()) {
         return Future.succeededFuture();
       }
@@ -141,7 +144,8 @@ public final class PushVerticle extends VerticleBase {
 
   /**
    * Long enough for every attempt with its backoff (80 s by default), so a live node keeps its
-   * lease while it sends; after a crash, this is how long the notice waits for another node.
+   * lease while it sends. After a crash the notice waits less: its lease also ends with the dead
+   * node's own lease in {@code node_leases} ({@code PARLEY_PRESENCE_LEASE_S}, V12).
    */
   private long leaseMs() {
     long timeout = config.requestTimeout().toMillis();

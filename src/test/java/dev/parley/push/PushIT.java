@@ -12,9 +12,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.parley.testing.Api;
 import dev.parley.testing.ChatClient;
+import dev.parley.testing.Conditions;
 import dev.parley.testing.FakePushService;
 import dev.parley.testing.TestCluster;
 import dev.parley.testing.WebhookReceiver;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -356,6 +358,49 @@ class PushIT {
       assertEquals(group, second.get("conversationId").asLong());
     } finally {
       webhook.release();
+    }
+  }
+
+  @Test
+  @DisplayName("a notice leased by a node whose own lease lives stays with it; once that node's lease runs out, another node sends it")
+  void leaseEndsWithItsNode() {
+    Api.Account alice = api.newAccount("alice");
+    Api.Account bob = api.newAccount("bob");
+    long held = api.direct(alice, bob);
+    long other = api.group(alice, "other", List.of(bob));
+    FakePushService.Browser bobBrowser = pushService.newBrowser();
+    subscribe(api, bob, bobBrowser);
+    String ghost = "ghost-" + bob.id();
+    try (ChatClient alicePhone = ChatClient.login(cluster.port(0), alice, "phone")) {
+      alicePhone.sendMessage(held, "m1", "first");
+      bobBrowser.await(p -> p.payload().path("conversationId").asLong() == held, TIMEOUT);
+      awaitCaughtUp(cluster.database(), held);
+      // What a node killed between the push service's 201 and recording the send leaves: the notice
+      // due again (a newer version folded in), leased far ahead to that node.
+      long now = System.currentTimeMillis();
+      cluster.database().queryLong("INSERT INTO node_leases (node_id, expires_at) VALUES ('" + ghost
+          + "', now() + interval '1 hour') RETURNING 1");
+      assertEquals(1, cluster.database().queryLong("WITH u AS (UPDATE push_notices SET due_at = " + (now - 1_000)
+          + ", version = version + 1, lease_until = " + (now + 3_600_000) + ", lease_node = '" + ghost
+          + "' WHERE user_id = " + bob.id() + " AND conversation_id = " + held + " RETURNING 1) SELECT count(*) FROM u"));
+
+      // A later notice going out proves a claim pass ran after the held one fell due: it passed it by.
+      alicePhone.sendMessage(other, "m2", "second");
+      bobBrowser.await(p -> "second".equals(p.payload().path("preview").asText()), TIMEOUT);
+      assertEquals(1, bobBrowser.received().stream().filter(p -> p.payload().path("conversationId").asLong() == held)
+          .count(), "a live node's lease is respected");
+
+      cluster.database().queryLong("WITH u AS (UPDATE node_leases SET expires_at = now() - interval '1 second'"
+          + " WHERE node_id = '" + ghost + "' RETURNING 1) SELECT count(*) FROM u");
+      Conditions.await(() -> bobBrowser.received().stream()
+              .filter(p -> p.payload().path("conversationId").asLong() == held).count() == 2,
+          TIMEOUT, Duration.ofMillis(50), "the held notice to be taken over");
+      awaitCaughtUp(cluster.database(), held);
+      assertEquals(0, cluster.database().queryLong("SELECT count(*) FROM push_notices WHERE lease_node IS NOT NULL"
+          + " AND user_id = " + bob.id()), "a recorded send drops the lease's node");
+    } finally {
+      cluster.database().queryLong("WITH d AS (DELETE FROM node_leases WHERE node_id = '" + ghost
+          + "' RETURNING 1) SELECT count(*) FROM d");
     }
   }
 
