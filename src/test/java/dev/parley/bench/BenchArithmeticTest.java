@@ -35,6 +35,34 @@ class BenchArithmeticTest {
   }
 
   @Test
+  void aMessageIsDueAtItsOwnStampNotOneIntervalLater() {
+    SendSchedule schedule = SendSchedule.of(1_000_000_000L, 250, 10, 0, 1); // 4 ms apart
+    assertEquals(2_500, schedule.count());
+    assertEquals(1_000_000_000L, schedule.dueAt(0));
+    assertEquals(1, schedule.dueBy(1_000_000_000L), "the first message goes at the start");
+    assertEquals(0, schedule.dueBy(999_999_999L));
+    for (long k = 1; k < schedule.count(); k += 97) {
+      assertEquals(k, schedule.dueBy(schedule.dueAt(k) - 1), "message " + k + " is not due before its stamp");
+      assertEquals(k + 1, schedule.dueBy(schedule.dueAt(k)), "message " + k + " is due at its stamp");
+    }
+    assertEquals(2_500, schedule.dueBy(60_000_000_000L), "never more than the count");
+    assertTrue(schedule.finished(schedule.dueAt(2_499)));
+    assertFalse(schedule.finished(schedule.dueAt(2_499) - 1));
+  }
+
+  @Test
+  void loopsInterleaveTheirSchedules() {
+    // two loops at 25 msg/s each: together one message every 20 ms, not two every 40 ms
+    SendSchedule first = SendSchedule.of(0, 25, 1, 0, 2);
+    SendSchedule second = SendSchedule.of(0, 25, 1, 1, 2);
+    assertEquals(0, first.dueAt(0));
+    assertEquals(20_000_000L, second.dueAt(0));
+    assertEquals(40_000_000L, first.dueAt(1));
+    assertEquals(25, first.count());
+    assertEquals(1, second.dueBy(39_999_999L));
+  }
+
+  @Test
   void percentilesComeFromEveryRecordedValue() {
     Latencies latencies = new Latencies();
     for (int ms = 1; ms <= 1000; ms++) {

@@ -14,7 +14,8 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * An open-loop sender: each event loop sends its share of a fixed rate on a 1 ms timer, never
- * waiting for acks, each message stamped with the moment it was due (not when it went out), so
+ * waiting for acks, each message stamped with the moment it was due ({@link SendSchedule}: the
+ * loops interleaved, a message sent at the first tick at or after that moment), not when it went out, so
  * a stall anywhere shows as latency instead of as a lower rate (coordinated omission avoided).
  * Receivers call {@link #frame} with every frame; a message's latency is now minus its stamp.
  */
@@ -104,16 +105,17 @@ final class OpenLoop {
       if (mine.isEmpty()) {
         continue;
       }
-      double loopRate = (double) rate * mine.size() / total;
+      SendSchedule schedule = SendSchedule.of(m.start, (double) rate * mine.size() / total, seconds, loop,
+          contexts.size());
       Promise<Void> done = Promise.promise();
       int l = loop;
       contexts.get(loop).runOnContext(v -> {
         long[] sentHere = {0};
         contexts.get(l).owner().setPeriodic(1, timer -> {
           long now = System.nanoTime();
-          long due = (long) ((Math.min(now, end) - m.start) * loopRate / 1e9);
+          long due = schedule.dueBy(now);
           while (sentHere[0] < due) {
-            long stamp = m.start + (long) (sentHere[0] * 1e9 / loopRate);
+            long stamp = schedule.dueAt(sentHere[0]);
             Sender s = mine.get((int) (sequence[l] % mine.size()));
             long n = sequence[l]++;
             s.socket().writeTextMessage("{\"type\":\"send\",\"id\":\"s" + stamp + "\",\"conversationId\":"
@@ -121,7 +123,7 @@ final class OpenLoop {
             sentHere[0]++;
             m.sent.increment();
           }
-          if (now >= end) {
+          if (sentHere[0] >= schedule.count() || now >= end) {
             contexts.get(l).owner().cancelTimer(timer);
             done.complete();
           }
