@@ -9,7 +9,12 @@ enum AppendOutcome {
   /** The sender is not a member of the conversation (or it does not exist). */
   NOT_MEMBER,
   /** replyTo is not a message of the conversation. */
-  BAD_REPLY;
+  BAD_REPLY,
+  /**
+   * Only from {@link AppendBatch#APPEND_ONE}: the member list changed between its snapshot and its
+   * lock, so it stored nothing; the batch goes through {@code append_messages()} instead.
+   */
+  RACED;
 
   static AppendOutcome fromSql(String value) {
     return switch (value) {
@@ -17,6 +22,7 @@ enum AppendOutcome {
       case "duplicate" -> DUPLICATE;
       case "not_member" -> NOT_MEMBER;
       case "bad_reply" -> BAD_REPLY;
+      case "raced" -> RACED;
       default -> throw new IllegalStateException("append_messages() returned unknown outcome '" + value + "'");
     };
   }

@@ -107,6 +107,9 @@ public final class Database {
         .setUser(db.user())
         .setPassword(db.password())
         .setCachePreparedStatements(true)
+        // the client's default caches only statements up to 2,048 characters; a longer one was
+        // parsed and planned on every call (store.AppendBatch.APPEND_ONE: +0.4 ms of PostgreSQL CPU)
+        .setPreparedStatementCacheSqlLimit(16_384)
         .setPipeliningLimit(256);
   }
 }

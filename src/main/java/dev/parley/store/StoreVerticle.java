@@ -27,7 +27,6 @@ import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
-import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -118,7 +117,8 @@ public final class StoreVerticle extends VerticleBase {
   private void run(AppendQueue.Batch<Pending> batch) {
     List<Pending> sends = batch.sends();
     AppendBatch rows = new AppendBatch(sends.stream().map(Pending::command).toList(), memberLists);
-    appendWithRetry(rows.parameters(), 1)
+    appendWithRetry(rows.statement(), 1)
+        .compose(result -> raced(result) ? appendWithRetry(rows.general(), 1) : Future.succeededFuture(result))
         .map(result -> {
           complete(sends, rows, result);
           return null;
@@ -133,13 +133,23 @@ public final class StoreVerticle extends VerticleBase {
         });
   }
 
-  private Future<RowSet<Row>> appendWithRetry(Tuple parameters, int attempt) {
-    return pool.preparedQuery(AppendBatch.APPEND).execute(parameters)
+  /** The single-send statement stored nothing because the member list changed under it (AppendBatch.APPEND_ONE). */
+  private static boolean raced(RowSet<Row> result) {
+    for (Row row : result) {
+      if (AppendOutcome.fromSql(row.getString(1)) == AppendOutcome.RACED) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private Future<RowSet<Row>> appendWithRetry(AppendBatch.Statement statement, int attempt) {
+    return pool.preparedQuery(statement.sql()).execute(statement.parameters())
         .recover(failure -> {
           // The whole statement rolled back, seqs included; running it again is safe and finds
           // a concurrent duplicate as 'duplicate' this time.
           if (attempt < MAX_ATTEMPTS && failure instanceof PgException pg && RETRYABLE.contains(pg.getSqlState())) {
-            return appendWithRetry(parameters, attempt + 1);
+            return appendWithRetry(statement, attempt + 1);
           }
           return Future.failedFuture(failure);
         });
@@ -174,6 +184,7 @@ public final class StoreVerticle extends VerticleBase {
       Pending pending = batch.get(i);
       Stored answer = stored[rows.rowOf(i)];
       switch (answer.outcome()) {
+        case RACED -> throw new IllegalStateException("append_messages() never answers 'raced'");
         case NOT_MEMBER -> BusFailures.fail(pending.request(), ChatException.notFound("conversation"));
         case BAD_REPLY -> BusFailures.fail(pending.request(),
             ChatException.badRequest("replyTo is not a message of this conversation"));

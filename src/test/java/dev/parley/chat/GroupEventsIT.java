@@ -243,6 +243,32 @@ class GroupEventsIT {
   }
 
   @Test
+  @DisplayName("a member added while a send waits for the conversation's lock is among that send's recipients")
+  void memberAddedWhileASendWaits() {
+    Api.Account owner = node(0).newAccount("owner");
+    Api.Account erin = node(0).newAccount("erin");
+    Api.Account gina = node(0).newAccount("gina");
+    long group = node(0).group(owner, "Race", List.of(erin));
+    try (ChatClient ownerWs = ChatClient.login(cluster.port(0), owner, "o");
+         ChatClient ginaWs = ChatClient.login(cluster.port(0), gina, "g")) {
+      assertEquals("ack", ownerWs.sendMessage(group, "m0", "the store now holds the list").get("type").asText());
+      // Another writer adds gina and holds the conversation's row lock (the members trigger bumps
+      // members_version) until the send below waits for it, on a snapshot without gina.
+      try (var adding = cluster.database().begin("INSERT INTO members (conversation_id, user_id, role, joined_at)"
+          + " VALUES (" + group + ", " + gina.id() + ", 'member', 0)")) {
+        String id = ownerWs.send(obj().put("type", "send").put("conversationId", group).put("clientMsgId", "m1")
+            .put("text", "sent while gina was being added"));
+        dev.parley.testing.Conditions.await(() -> cluster.database().waitingForLocks() > 0, ChatClient.TIMEOUT,
+            java.time.Duration.ofMillis(5), "the send to wait for the conversation's lock");
+        adding.commit();
+        assertEquals("ack", ownerWs.replyTo(id).get("type").asText());
+      }
+      JsonNode message = ginaWs.await(event("message", group));
+      assertEquals("sent while gina was being added", message.get("text").asText());
+    }
+  }
+
+  @Test
   @DisplayName("PATCH /conversations/{id}: owner/admin rename with a title event; 403 for a member, 400 direct or invalid, 404 for a non-member")
   void rename() {
     Api.Account owner = node(0).newAccount("owner");

@@ -12,7 +12,7 @@ import java.util.List;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-/** How a batch of sends becomes append_messages()'s rows (RichMessagesIT and ChatClusterIT run it on PostgreSQL). */
+/** How a batch of sends becomes the append's statement and rows (RichMessagesIT, GroupEventsIT and ChatClusterIT run them on PostgreSQL). */
 class AppendBatchTest {
 
   private static AppendMessage send(long conversation, long sender, String clientMsgId, String text) {
@@ -45,6 +45,28 @@ class AppendBatchTest {
     assertArrayEquals(new String[] {"bob", null}, (String[]) tuple.getValue(5));
     assertArrayEquals(new String[] {"hi bob the deploy", "消息 息"}, (String[]) tuple.getValue(7));
     assertArrayEquals(new Long[] {-1L, 7L}, (Long[]) tuple.getValue(8), "the member list versions held");
+  }
+
+  @Test
+  @DisplayName("one send without mentions goes as the plain single-send statement; any other batch through the function")
+  void statementChosen() {
+    MemberLists lists = new MemberLists(100);
+    lists.put(1, 7, new long[] {10, 11});
+    AppendBatch.Statement one = new AppendBatch(List.of(send(1, 10, "a", "the deploy")), lists).statement();
+    assertEquals(AppendBatch.APPEND_ONE, one.sql());
+    assertEquals(8, one.parameters().size());
+    assertEquals(List.of(1L, 10L, "a", "the deploy"), List.of(one.parameters().getValue(0),
+        one.parameters().getValue(1), one.parameters().getValue(2), one.parameters().getValue(3)));
+    assertEquals("[]", one.parameters().getValue(5));
+    assertEquals("the deploy", one.parameters().getValue(6));
+    assertEquals(7L, one.parameters().getValue(7), "the member list version held");
+    assertEquals(-1L, new AppendBatch(List.of(send(2, 10, "a", "x")), lists).statement().parameters().getValue(7));
+    assertEquals(AppendBatch.APPEND_ONE, new AppendBatch(List.of(send(1, 10, "a", "x"), send(1, 10, "a", "x")), lists)
+        .statement().sql(), "a repeat within the batch is not a second row");
+    assertEquals(AppendBatch.APPEND, new AppendBatch(List.of(send(1, 10, "a", "hi @bob")), lists).statement().sql(),
+        "mentions are resolved by the function");
+    assertEquals(AppendBatch.APPEND, new AppendBatch(List.of(send(1, 10, "a", "x"), send(1, 11, "b", "y")), lists)
+        .statement().sql());
   }
 
   @Test

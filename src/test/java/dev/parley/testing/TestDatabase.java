@@ -100,6 +100,55 @@ public final class TestDatabase implements AutoCloseable {
             dev.parley.search.MessageLexemes.of(text).replace("'", "''")));
   }
 
+  /**
+   * Runs {@code sql} in a transaction left open until {@link Open#commit()}, so its row locks are
+   * held meanwhile (what a slow writer on another node looks like to a statement that needs them).
+   */
+  public Open begin(String sql) {
+    try {
+      Connection c = DriverManager.getConnection(url(name), USER, PASSWORD);
+      c.setAutoCommit(false);
+      try (Statement s = c.createStatement()) {
+        s.execute(sql);
+      }
+      return new Open(c);
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** How many backends of this database wait for a lock now. */
+  public long waitingForLocks() {
+    return queryLong("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+        + " AND wait_event_type = 'Lock'");
+  }
+
+  /** A transaction {@link #begin} left open; closing it without a commit rolls it back. */
+  public static final class Open implements AutoCloseable {
+    private final Connection connection;
+
+    private Open(Connection connection) {
+      this.connection = connection;
+    }
+
+    public void commit() {
+      try {
+        connection.commit();
+      } catch (SQLException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+
+    @Override
+    public void close() {
+      try {
+        connection.close();
+      } catch (SQLException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+  }
+
   @Override
   public void close() {
     if (!dropOnClose) {
