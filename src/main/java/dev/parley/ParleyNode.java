@@ -152,7 +152,7 @@ public final class ParleyNode {
           })
           .compose(advanceId -> {
             store[2] = advanceId;
-            return vertx.deployVerticle(new StoreVerticle(pool, config.chat(), metrics));
+            return vertx.deployVerticle(new StoreVerticle(config.db(), config.chat(), metrics));
           })
           .compose(storeId -> {
             store[0] = storeId;

@@ -26,9 +26,12 @@ public record AppConfig(HttpConfig http, DbConfig db, AuthConfig auth, ClusterCo
                            Duration idleTimeout, Duration headerTimeout) {}
 
   /**
-   * @param poolSize connections per node; small because appends are batched (one statement per batch)
+   * @param poolSize      connections per node; small because appends are batched (one statement per batch)
+   * @param storePoolSize the store verticle's own connections per node (appends, withdrawals, edits,
+   *                      reactions), on its event loop; apart from {@code poolSize}
    */
-  public record DbConfig(String host, int port, String name, String user, String password, int poolSize) {}
+  public record DbConfig(String host, int port, String name, String user, String password, int poolSize,
+                         int storePoolSize) {}
 
   /**
    * @param jwtSecret               HMAC key for session tokens; required, at least 32 bytes so HS256 keeps

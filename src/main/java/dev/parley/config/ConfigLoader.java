@@ -94,7 +94,8 @@ public final class ConfigLoader {
         string("db.name", "PARLEY_DB_NAME", "parley"),
         string("db.user", "PARLEY_DB_USER", "postgres"),
         optionalString("db.password", "PARLEY_DB_PASSWORD", ""),
-        integer("db.poolSize", "PARLEY_DB_POOL_SIZE", 16, 1, 512));
+        integer("db.poolSize", "PARLEY_DB_POOL_SIZE", 16, 1, 512),
+        integer("db.storePoolSize", "PARLEY_DB_STORE_POOL_SIZE", 4, 1, 256));
     String secret = secret(string("auth.jwtSecret", "PARLEY_JWT_SECRET", null));
     var auth = new AppConfig.AuthConfig(
         secret,

@@ -75,6 +75,18 @@ public final class Database {
   }
 
   /**
+   * The store verticle's own pool ({@code db.storePoolSize} connections), to be made on the
+   * verticle's context so its connections run on the verticle's event loop; closed with it.
+   */
+  public static Pool storePool(Vertx vertx, AppConfig.DbConfig db) {
+    return PgBuilder.pool()
+        .with(new PoolOptions().setMaxSize(db.storePoolSize()).setMaxWaitQueueSize(10_000).setName("parley-store"))
+        .connectingTo(connectOptions(db))
+        .using(vertx)
+        .build();
+  }
+
+  /**
    * The node's search pool (one per node: shared by name among the verticle instances that ask for
    * it, closed with the last of them). Apart from the main pool so that searches never queue sends
    * behind them; its connections start with {@code statement_timeout} set, so every search

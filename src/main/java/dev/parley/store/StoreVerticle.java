@@ -53,31 +53,37 @@ public final class StoreVerticle extends VerticleBase {
 
   private record Pending(AppendMessage command, Message<AppendMessage> request) {}
 
-  private final Pool pool;
+  private final AppConfig.DbConfig db;
   private final AppConfig.ChatConfig chat;
-  private final ReadMarkers readMarkers;
   private final NodeMetrics metrics;
-  private final Withdrawals withdrawals;
-  private final MessageChanges changes;
+  /** The store's own connections, made in {@link #start()} so that they run on this verticle's event loop. */
+  private Pool pool;
+  private ReadMarkers readMarkers;
+  private Withdrawals withdrawals;
+  private MessageChanges changes;
   private final AppendQueue<Pending> queue;
   private final MemberLists memberLists;
   private Fanout fanout;
   /** Set by {@link #stop()}: completed once the queue is empty and no batch is in flight. */
   private Promise<Void> drained;
 
-  public StoreVerticle(Pool pool, AppConfig.ChatConfig chat, NodeMetrics metrics) {
-    this.pool = pool;
+  public StoreVerticle(AppConfig.DbConfig db, AppConfig.ChatConfig chat, NodeMetrics metrics) {
+    this.db = db;
     this.chat = chat;
-    this.readMarkers = new ReadMarkers(pool);
     this.metrics = metrics;
-    this.withdrawals = new Withdrawals(pool, chat.recallWindow(), UploadPurge.over(pool));
-    this.changes = new MessageChanges(pool, chat.editWindow());
     this.queue = new AppendQueue<>(p -> p.command().conversationId(), chat.appendBatchSize(), chat.appendInFlight());
     this.memberLists = new MemberLists(chat.memberListIds());
   }
 
   @Override
   public Future<?> start() {
+    // Created here, on this verticle's context, the pool's connections live on its event loop: a
+    // statement's bytes are written and its result read on the thread that queued it, with no hop
+    // to another loop and back per batch (the node's shared pool is on whichever loop made it).
+    pool = Database.storePool(vertx, db);
+    readMarkers = new ReadMarkers(pool);
+    withdrawals = new Withdrawals(pool, chat.recallWindow(), UploadPurge.over(pool));
+    changes = new MessageChanges(pool, chat.editWindow());
     fanout = new Fanout(vertx.eventBus());
     var append = vertx.eventBus().<AppendMessage>localConsumer(Addresses.STORE_APPEND, this::handleAppend);
     var withdraw = vertx.eventBus().<WithdrawMessage>localConsumer(Addresses.STORE_WITHDRAW, this::handleWithdraw);
@@ -101,7 +107,7 @@ public final class StoreVerticle extends VerticleBase {
     if (queue.idle()) {
       drained.complete();
     }
-    return drained.future();
+    return drained.future().compose(v -> pool.close());
   }
 
   /** Starts every batch that may run now (AppendQueue: at most appendInFlight, never two with one conversation). */

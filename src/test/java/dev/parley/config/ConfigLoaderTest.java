@@ -155,7 +155,7 @@ class ConfigLoaderTest {
         "PARLEY_CLUSTER_MEMBERS", "h1:1,h2:2", "PARLEY_CLUSTER_PORT", "5801", "PARLEY_RECALL_WINDOW_S", "45"));
     assertEquals(new AppConfig.HttpConfig("127.0.0.1", 9001, List.of(), List.of(), Duration.ofSeconds(60),
         Duration.ofSeconds(10)), config.http());
-    assertEquals(new AppConfig.DbConfig("pg", 5433, "n", "u", "p", 16), config.db());
+    assertEquals(new AppConfig.DbConfig("pg", 5433, "n", "u", "p", 16, 4), config.db());
     assertEquals(new AppConfig.ClusterConfig(false, "127.0.0.1", 5801, List.of("h1:1", "h2:2"), "parley", 0,
         SHIPPED.cluster().tls(), false), config.cluster());
     assertEquals(Duration.ofSeconds(45), config.chat().recallWindow());
