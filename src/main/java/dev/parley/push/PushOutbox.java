@@ -37,19 +37,37 @@ public final class PushOutbox {
    * away (no active connection anywhere), has not muted the conversation (or is mentioned) and has a channel; for a
    * recall, each member push told of something since their last read. A muted member still hears
    * of a message that mentions them (PROTOCOL 3.5).
+   *
+   * <p>Shaped so a pass costs what is new, not the log: the members who could hear of a message
+   * (away, with a channel) are found first, once per conversation, and each reads only its range
+   * of the log by the primary key ({@code LATERAL}: the seq bounds are index conditions). The
+   * earlier form joined events to members and had the seq bounds as a join filter, so its generic
+   * plan read each conversation's whole log once per member on every pass (docs/performance.md).
    */
   private static final String RECIPIENTS = """
+      WITH t AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[]) AS t (id, after_seq, upto_seq)),
+      away AS MATERIALIZED (
+        SELECT t.id, t.after_seq, t.upto_seq, m.user_id, m.last_read_seq, m.muted
+        FROM t JOIN members m ON m.conversation_id = t.id
+        WHERE NOT EXISTS (SELECT 1 FROM presence p WHERE p.user_id = m.user_id AND p.active > 0)
+          AND ($4 OR EXISTS (SELECT 1 FROM push_subscriptions s WHERE s.user_id = m.user_id)))
+      SELECT e.conversation_id, e.seq, e.kind, e.message_id, e.sender_id, e.target_seq, e.ts, a.user_id
+      FROM away a
+      CROSS JOIN LATERAL (
+        SELECT x.conversation_id, x.seq, x.kind, x.message_id, x.sender_id, x.target_seq, x.ts FROM events x
+        WHERE x.conversation_id = a.id AND x.seq > greatest(a.after_seq, a.last_read_seq) AND x.seq <= a.upto_seq
+          AND x.kind = 'message' AND x.status = 'normal' AND x.sender_id <> a.user_id
+          AND (NOT a.muted OR a.user_id = ANY (x.mentions))) e
+      UNION ALL
       SELECT e.conversation_id, e.seq, e.kind, e.message_id, e.sender_id, e.target_seq, e.ts, m.user_id
-      FROM unnest($1::bigint[], $2::bigint[], $3::bigint[]) AS t (id, after_seq, upto_seq)
-      JOIN events e ON e.conversation_id = t.id AND e.seq > t.after_seq AND e.seq <= t.upto_seq
+      FROM t
+      CROSS JOIN LATERAL (
+        SELECT x.conversation_id, x.seq, x.kind, x.message_id, x.sender_id, x.target_seq, x.ts FROM events x
+        WHERE x.conversation_id = t.id AND x.seq > t.after_seq AND x.seq <= t.upto_seq AND x.kind = 'recall') e
       JOIN members m ON m.conversation_id = e.conversation_id AND m.user_id <> e.sender_id
-      WHERE (e.kind = 'message' AND e.status = 'normal' AND e.seq > m.last_read_seq
-             AND (NOT m.muted OR m.user_id = ANY (e.mentions))
-             AND NOT EXISTS (SELECT 1 FROM presence p WHERE p.user_id = m.user_id AND p.active > 0)
-             AND ($4 OR EXISTS (SELECT 1 FROM push_subscriptions s WHERE s.user_id = m.user_id)))
-         OR (e.kind = 'recall' AND EXISTS (SELECT 1 FROM push_notices n WHERE n.user_id = m.user_id
-             AND n.conversation_id = e.conversation_id AND n.notified_seq > 0 AND n.notified_seq >= e.target_seq))
-      ORDER BY e.conversation_id, e.seq, m.user_id""";
+      WHERE EXISTS (SELECT 1 FROM push_notices n WHERE n.user_id = m.user_id
+              AND n.conversation_id = e.conversation_id AND n.notified_seq > 0 AND n.notified_seq >= e.target_seq)
+      ORDER BY 1, 2, 8""";
   private static final String COLUMNS = """
       user_id, conversation_id, kind, message_id, seq, sender_id, ts, due_at, last_sent_at, notified_seq,
       read_pending, read_seq, version""";
