@@ -66,12 +66,8 @@ public final class Database {
   }
 
   public static Pool pool(Vertx vertx, AppConfig.DbConfig db) {
-    return PgBuilder.pool()
-        // The name labels the pool's meters (vertx_pool_*{pool_type="sql",pool_name="parley-db"}).
-        .with(new PoolOptions().setMaxSize(db.poolSize()).setMaxWaitQueueSize(10_000).setName("parley-db"))
-        .connectingTo(connectOptions(db))
-        .using(vertx)
-        .build();
+    // The name labels the pool's meters (vertx_pool_*{pool_type="sql",pool_name="parley-db"}).
+    return pool(vertx, db, db.poolSize(), "parley-db");
   }
 
   /**
@@ -79,8 +75,12 @@ public final class Database {
    * verticle's context so its connections run on the verticle's event loop; closed with it.
    */
   public static Pool storePool(Vertx vertx, AppConfig.DbConfig db) {
+    return pool(vertx, db, db.storePoolSize(), "parley-store");
+  }
+
+  private static Pool pool(Vertx vertx, AppConfig.DbConfig db, int size, String name) {
     return PgBuilder.pool()
-        .with(new PoolOptions().setMaxSize(db.storePoolSize()).setMaxWaitQueueSize(10_000).setName("parley-store"))
+        .with(new PoolOptions().setMaxSize(size).setMaxWaitQueueSize(10_000).setName(name))
         .connectingTo(connectOptions(db))
         .using(vertx)
         .build();
