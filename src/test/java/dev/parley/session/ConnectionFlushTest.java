@@ -1,0 +1,115 @@
+package dev.parley.session;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.http.ServerWebSocketHandshake;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.internal.http.WebSocketInternal;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A {@link Connection} on a real Vert.x WebSocket: frames written in one event-loop task leave in
+ * one flush (one {@code write} system call), in the order written. A handler at the head of the
+ * server pipeline counts the flushes that reach the socket.
+ */
+class ConnectionFlushTest {
+
+  private Vertx vertx;
+  /** The client's own Vert.x, as a browser is another process. */
+  private Vertx clientVertx;
+  /** Held: Vert.x closes the connections of a client that is garbage collected. */
+  private WebSocketClient client;
+  private HttpServer server;
+  private final AtomicInteger socketFlushes = new AtomicInteger();
+  private final CompletableFuture<Void> written = new CompletableFuture<>();
+
+  /** Counts flushes that reach the channel, i.e. write system calls. */
+  private final class FlushCounter extends ChannelOutboundHandlerAdapter {
+    @Override
+    public void flush(ChannelHandlerContext ctx) {
+      socketFlushes.incrementAndGet();
+      ctx.flush();
+    }
+  }
+
+  @BeforeEach
+  void setUp() throws Exception {
+    vertx = Vertx.vertx();
+    clientVertx = Vertx.vertx();
+    // As EdgeServer: the handshake is accepted before the socket reaches its handler (which is
+    // when the connection can change its pipeline).
+    server = vertx.createHttpServer()
+        .webSocketHandshakeHandler(ServerWebSocketHandshake::accept)
+        .webSocketHandler(this::serve);
+    server.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  /** Writes as many frames as the client's text asks for, in one task outside any read. */
+  private void serve(ServerWebSocket socket) {
+    Connection connection = new Connection(socket, "c1");
+    ((WebSocketInternal) socket).channelHandlerContext().pipeline().addFirst(new FlushCounter());
+    Context context = vertx.getOrCreateContext();
+    connection.start(new Connection.Inbound() {
+      @Override
+      public void text(String text) {
+        // Within a read Vert.x holds flushes to the read's end anyway: write from a task of its own.
+        context.runOnContext(v -> {
+          socketFlushes.set(0);
+          for (int i = 1; i <= Integer.parseInt(text); i++) {
+            connection.write("frame " + i);
+          }
+          written.complete(null);
+        });
+      }
+
+      @Override
+      public void binary() {}
+
+      @Override
+      public void closed() {}
+    });
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    clientVertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  @DisplayName("frames written in one task go out in one flush, in order")
+  void oneFlushPerTask() throws Exception {
+    List<String> received = new CopyOnWriteArrayList<>();
+    CompletableFuture<Void> all = new CompletableFuture<>();
+    client = clientVertx.createWebSocketClient();
+    WebSocket socket = client.connect(server.actualPort(), "127.0.0.1", "/")
+        .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    socket.textMessageHandler(text -> {
+      received.add(text);
+      if (received.size() == 5) {
+        all.complete(null);
+      }
+    });
+    socket.writeTextMessage("5");
+    all.get(10, TimeUnit.SECONDS);
+    written.get(10, TimeUnit.SECONDS);
+
+    assertEquals(List.of("frame 1", "frame 2", "frame 3", "frame 4", "frame 5"), received);
+    assertEquals(1, socketFlushes.get(), "flushes that reached the socket for five frames of one task");
+  }
+}
