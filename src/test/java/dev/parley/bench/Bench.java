@@ -122,11 +122,14 @@ public final class Bench {
   private void openLoop(LoadClient client, List<String> tokens, long[] conversationOf,
       java.util.function.IntFunction<String> nodeOf, int fanout) throws Exception {
     OpenLoop[] loop = new OpenLoop[1];
+    Quiet quiet = new Quiet();
     List<LoadClient.Target> targets = new ArrayList<>();
     for (int i = 0; i < tokens.size(); i++) {
       targets.add(new LoadClient.Target(nodeOf.apply(i), tokens.get(i), "load", frame -> {
-        if (loop[0] != null) { // presence events arrive while the others still connect
+        if (loop[0] != null) {
           loop[0].frame(frame);
+        } else { // presence events arrive while the others still connect
+          quiet.heard();
         }
       }));
     }
@@ -141,9 +144,10 @@ public final class Bench {
     for (int i = 0; i < sockets.size(); i++) {
       senders.get(i % client.loops()).add(new OpenLoop.Sender(sockets.get(i).socket(), conversationOf[i]));
     }
-    loop[0] = new OpenLoop(contexts, senders, fanout);
     // the logins' presence writes and events settle before anything is measured
-    Thread.sleep((long) (doubleArg("settle", 5) * 1000));
+    boolean settled = quiet.await(500, (long) (doubleArg("settle", 30) * 1000));
+    report("settled", settled ? "no frame for 500 ms" : "still receiving after the settle bound; measuring anyway");
+    loop[0] = new OpenLoop(contexts, senders, fanout);
     List<Integer> rates = Arrays.stream(arg("rates", "500").split(",")).map(Integer::parseInt).toList();
     double seconds = doubleArg("seconds", 10);
     double drain = doubleArg("drain", 5);
