@@ -125,9 +125,10 @@ public final class Bench {
     Quiet quiet = new Quiet();
     List<LoadClient.Target> targets = new ArrayList<>();
     for (int i = 0; i < tokens.size(); i++) {
+      OpenLoop.Order order = new OpenLoop.Order();
       targets.add(new LoadClient.Target(nodeOf.apply(i), tokens.get(i), "load", frame -> {
         if (loop[0] != null) {
-          loop[0].frame(frame);
+          loop[0].frame(frame, order);
         } else { // presence events arrive while the others still connect
           quiet.heard();
         }
@@ -165,8 +166,9 @@ public final class Bench {
       steps.add(step);
       boolean pass = StepRule.ISSUE_13.passes(step);
       report("rate " + rate + " msg/s", "%s: sent %d in %.1f s, delivered %d of %d (%.3f%%), %d acked, %d errors, "
-              + "%.0f deliveries/s", pass ? "PASS" : "FAIL", r.sent(), r.sendSeconds(), r.delivered(), r.expected(),
-          step.deliveredPercent(), r.acked(), r.errors(), r.deliveriesPerSecond());
+              + "%d repeated, %d skipped seqs, %.0f deliveries/s", pass ? "PASS" : "FAIL", r.sent(), r.sendSeconds(),
+          r.delivered(), r.expected(), step.deliveredPercent(), r.acked(), r.errors(), r.repeated(), r.skipped(),
+          r.deliveriesPerSecond());
       report("  send to delivery", "%s", r.delivery());
       report("  send to ack", "%s", r.ack());
       report("  cpu", "%s", r.cpu());

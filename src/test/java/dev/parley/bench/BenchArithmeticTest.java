@@ -17,21 +17,33 @@ class BenchArithmeticTest {
 
   @Test
   void aStepPassesOnlyWithEnoughDeliveredAndAP99UnderTheBound() {
-    assertTrue(rule.passes(new StepRule.Step(1000, 10_000, 9_990, 99.9)));
-    assertFalse(rule.passes(new StepRule.Step(1000, 10_000, 9_989, 5)), "99.89 % delivered");
-    assertFalse(rule.passes(new StepRule.Step(1000, 10_000, 10_000, 100)), "p99 must be under 100 ms");
-    assertFalse(rule.passes(new StepRule.Step(1000, 0, 0, 1)), "nothing sent is no pass");
+    assertTrue(rule.passes(new StepRule.Step(1000, 10_000, 9_990, 99.9, 0)));
+    assertFalse(rule.passes(new StepRule.Step(1000, 10_000, 9_989, 5, 0)), "99.89 % delivered");
+    assertFalse(rule.passes(new StepRule.Step(1000, 10_000, 10_000, 100, 0)), "p99 must be under 100 ms");
+    assertFalse(rule.passes(new StepRule.Step(1000, 0, 0, 1, 0)), "nothing sent is no pass");
+    assertFalse(rule.passes(new StepRule.Step(1000, 10_000, 10_000, 5, 1)), "a repeated or skipped seq is no pass");
+  }
+
+  @Test
+  void aConnectionsSeqsMustRiseByOneRepeatsAndGapsAreCalledOut() {
+    OpenLoop.Order order = new OpenLoop.Order();
+    assertEquals(0, order.next(41), "the first seq a connection sees is its start");
+    assertEquals(0, order.next(42));
+    assertEquals(1, order.next(42), "the same seq again");
+    assertEquals(1, order.next(40), "an older seq");
+    assertEquals(2, order.next(44), "43 never came");
+    assertEquals(0, order.next(45), "counting goes on from the gap");
   }
 
   @Test
   void theMaxSustainableRateIsTheLastPassBeforeTheFirstFailure() {
     List<StepRule.Step> steps = List.of(
-        new StepRule.Step(1000, 1000, 1000, 3),
-        new StepRule.Step(2000, 2000, 2000, 40),
-        new StepRule.Step(4000, 4000, 3000, 40),
-        new StepRule.Step(8000, 8000, 8000, 40)); // a pass after a failure does not count
+        new StepRule.Step(1000, 1000, 1000, 3, 0),
+        new StepRule.Step(2000, 2000, 2000, 40, 0),
+        new StepRule.Step(4000, 4000, 3000, 40, 0),
+        new StepRule.Step(8000, 8000, 8000, 40, 0)); // a pass after a failure does not count
     assertEquals(Optional.of(2000), rule.maxSustainable(steps));
-    assertEquals(Optional.empty(), rule.maxSustainable(List.of(new StepRule.Step(500, 500, 500, 250))));
+    assertEquals(Optional.empty(), rule.maxSustainable(List.of(new StepRule.Step(500, 500, 500, 250, 0))));
   }
 
   @Test

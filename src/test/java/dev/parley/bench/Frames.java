@@ -17,6 +17,8 @@ final class Frames {
   static final byte[] STAMP = bytes("\"text\":\"b");
   /** A send's command id is {@code "s<nanoTime of its intended send>"}, echoed by its ack. */
   static final byte[] ACK_STAMP = bytes("\"id\":\"s");
+  /** A message's or a send ack's seq (the server writes conversationId before it, and no other seq). */
+  static final byte[] SEQ = bytes("\"seq\":");
 
   private Frames() {}
 

@@ -25,12 +25,13 @@ final class OpenLoop {
   record Sender(WebSocket socket, long conversationId) {}
 
   /** What one step measured. */
-  record Result(int rate, long sent, long expected, long delivered, long acked, long errors,
+  record Result(int rate, long sent, long expected, long delivered, long acked, long errors, long repeated,
+      long skipped,
       Latencies.Summary delivery, Latencies.Summary ack, double sendSeconds, double deliveriesPerSecond,
       String cpu) {
 
     StepRule.Step step() {
-      return new StepRule.Step(rate, expected, delivered, delivery.p99Ms());
+      return new StepRule.Step(rate, expected, delivered, delivery.p99Ms(), repeated + skipped);
     }
   }
 
@@ -56,6 +57,10 @@ final class OpenLoop {
     final LongAdder delivered = new LongAdder();
     final LongAdder acked = new LongAdder();
     final LongAdder errors = new LongAdder();
+    /** Seqs a connection got again (a message or an ack at or below one it already had): duplicates. */
+    final LongAdder repeated = new LongAdder();
+    /** Seqs that skipped past ones the connection never got: a gap (PROTOCOL 3.4 forbids both). */
+    final LongAdder skipped = new LongAdder();
     final LongAccumulator lastDelivery = new LongAccumulator(Math::max, 0);
     final Latencies delivery = new Latencies();
     final Latencies ack = new Latencies();
@@ -80,13 +85,47 @@ final class OpenLoop {
     }
   }
 
-  /** Every frame a load connection receives after its auth ack. Any event loop. */
-  void frame(Buffer frame) {
+  /**
+   * One connection's view of its conversation's seqs (every load connection is in one): the
+   * messages it gets and the acks of its own sends, together, must rise by one each time.
+   * Confined to the connection's loop.
+   */
+  static final class Order {
+    private long last = -1;
+
+    /** 0 in order, 1 a repeat, 2 a gap. */
+    int next(long seq) {
+      if (last < 0 || seq == last + 1) {
+        last = seq;
+        return 0;
+      }
+      if (seq <= last) {
+        return 1;
+      }
+      last = seq;
+      return 2;
+    }
+  }
+
+  /** Every frame a load connection receives after its auth ack, with that connection's order. Any event loop. */
+  void frame(Buffer frame, Order order) {
     Measure m = current;
+    boolean message = Frames.is(frame, Frames.MESSAGE);
+    int verdict = 0;
+    if (message || Frames.is(frame, Frames.ACK)) {
+      long seq = Frames.numberAfter(frame, Frames.SEQ);
+      verdict = seq < 0 ? 0 : order.next(seq);
+      if (m != null && verdict != 0) {
+        (verdict == 1 ? m.repeated : m.skipped).increment();
+        if (m.repeated.sum() + m.skipped.sum() <= 5) {
+          System.err.println((verdict == 1 ? "repeated" : "skipped to") + " seq " + seq + ": " + frame);
+        }
+      }
+    }
     if (m == null) {
       return;
     }
-    if (Frames.is(frame, Frames.MESSAGE)) {
+    if (message && verdict != 1) {
       long stamp = Frames.numberAfter(frame, Frames.STAMP);
       if (stamp >= m.start) {
         long now = System.nanoTime();
@@ -166,7 +205,8 @@ final class OpenLoop {
     long delivered = m.delivered.sum();
     long last = m.lastDelivery.get();
     double perSecond = last > m.start ? delivered / ((last - m.start) / 1e9) : 0;
-    return new Result(rate, m.sent.sum(), expected, delivered, m.acked.sum(), m.errors.sum(),
+    return new Result(rate, m.sent.sum(), expected, delivered, m.acked.sum(), m.errors.sum(), m.repeated.sum(),
+        m.skipped.sum(),
         m.delivery.summary(), m.ack.summary(), sendSeconds, perSecond, CpuSplit.report(before, after));
   }
 }
