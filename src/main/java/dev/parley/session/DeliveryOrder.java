@@ -18,7 +18,9 @@ import java.util.TreeMap;
  * synced or resumed are held while their stored events are written. A signal that a conversation
  * advanced to a seq this connection has not got (PostgreSQL's, when the bus may be cut:
  * docs/split-brain.md) reads the missing tail from storage; it never writes a seq twice: a seq
- * already delivered, or held, or being read, is left to what already covers it.
+ * already delivered, or held, or being read, is left to what already covers it. A read from
+ * storage stops at an event this connection's own command wrote and has not answered yet: its ack
+ * takes that place (PROTOCOL 3.3: the issuing connection does not get the event).
  *
  * <p>It touches nothing but its three ports, so a unit test drives it with events and reads what
  * it wrote. Event-loop confined, like the connection that owns it.
@@ -48,6 +50,11 @@ final class DeliveryOrder {
     Future<List<LogEvent>> read(long conversationId, long after, long before, int limit);
   }
 
+  /** Whether a stored event is one this connection's unanswered command wrote ({@link OwnCommands}). */
+  interface OwnInFlight {
+    boolean test(LogEvent event);
+  }
+
   /** Runs an action later on the same thread. */
   interface Timer {
     /** Returns the timer's id (unused here; the signature is the connection's one timer method). */
@@ -71,6 +78,8 @@ final class DeliveryOrder {
     boolean fillScheduled;
     /** The highest seq a signal said is committed, or 0: what a tail read must reach. */
     long tail;
+    /** A read stopped at this event, this connection's own, to let its ack fill the seq; or null. */
+    LogEvent ownAhead;
     TreeMap<Long, Held> held;
 
     Stream(long baseline) {
@@ -92,17 +101,21 @@ final class DeliveryOrder {
   private final Sink sink;
   private final GapReader gaps;
   private final Timer timer;
+  private final OwnInFlight own;
   private final Map<Long, Stream> streams = new HashMap<>(4);
   /** Until the login snapshot is in, every stream is held. */
   private boolean awaitingBaseline = true;
   private int heldCount;
+  /** Whether some stream may have {@link Stream#ownAhead} set. */
+  private boolean anyOwnAhead;
   private long[] baselineIds = new long[0];
   private long[] baselineSeqs = new long[0];
 
-  DeliveryOrder(Sink sink, GapReader gaps, Timer timer) {
+  DeliveryOrder(Sink sink, GapReader gaps, Timer timer, OwnInFlight own) {
     this.sink = sink;
     this.gaps = gaps;
     this.timer = timer;
+    this.own = own;
   }
 
   /**
@@ -239,6 +252,25 @@ final class DeliveryOrder {
     }
   }
 
+  /**
+   * A command of this connection's got its reply. If it failed, the event a read stopped at may
+   * have been its and no ack will fill the seq; the event is then written like any other.
+   */
+  void ownSettled() {
+    if (!anyOwnAhead) {
+      return; // the usual case, once per ack: no read has stopped
+    }
+    anyOwnAhead = false;
+    for (var entry : List.copyOf(streams.entrySet())) {
+      Stream stream = entry.getValue();
+      if (stream.ownAhead != null && !own.test(stream.ownAhead)) {
+        stream.ownAhead = null;
+        drain(entry.getKey());
+      }
+      anyOwnAhead |= stream.ownAhead != null;
+    }
+  }
+
   /** Frames held now, over all conversations. */
   int heldCount() {
     return heldCount;
@@ -305,7 +337,8 @@ final class DeliveryOrder {
    * and {@link #drain} calls back here once it is written).
    */
   private void catchUp(long conversationId, Stream stream) {
-    if (stream.tail == 0 || stream.left || held(stream) || stream.hasHeld() || stream.delivered == UNSEEN) {
+    if (stream.tail == 0 || stream.left || held(stream) || stream.hasHeld() || stream.delivered == UNSEEN
+        || waitsForOwnAck(stream)) {
       return;
     }
     if (stream.tail <= stream.delivered) {
@@ -334,7 +367,15 @@ final class DeliveryOrder {
 
   private boolean gapRemains(Stream stream) {
     return stream.hasHeld() && !held(stream) && stream.delivered != UNSEEN
-        && stream.held.firstKey() > stream.delivered + 1;
+        && stream.held.firstKey() > stream.delivered + 1 && !waitsForOwnAck(stream);
+  }
+
+  /** A read stopped at this connection's own event, and its ack has not filled the seq yet. */
+  private static boolean waitsForOwnAck(Stream stream) {
+    if (stream.ownAhead != null && stream.delivered != UNSEEN && stream.ownAhead.seq() <= stream.delivered) {
+      stream.ownAhead = null; // filled
+    }
+    return stream.ownAhead != null;
   }
 
   /** Reads what is missing before the first held frame, or else up to the signalled tail. */
@@ -346,13 +387,19 @@ final class DeliveryOrder {
     gaps.read(conversationId, from, until, FILL_PAGE)
         .onSuccess(events -> {
           for (LogEvent event : events) {
-            if (event.seq() == stream.delivered + 1) {
-              stream.delivered = event.seq();
-              sink.write(Json.encode(event));
+            if (event.seq() != stream.delivered + 1) {
+              continue;
             }
+            if (own.test(event)) {
+              stream.ownAhead = event; // its ack is on its way and takes this place; the rest is read after it
+              anyOwnAhead = true;
+              break;
+            }
+            stream.delivered = event.seq();
+            sink.write(Json.encode(event));
           }
           stream.holds--;
-          if (toTail && events.size() < FILL_PAGE && stream.tail < until) {
+          if (toTail && stream.ownAhead == null && events.size() < FILL_PAGE && stream.tail < until) {
             stream.tail = 0; // read to the end of what was signalled: nothing more to expect from it
           }
           if (events.isEmpty()) {

@@ -45,6 +45,8 @@ final class Session implements OpenConnection, ClientLink, Connection.Inbound, H
   private final Handshake handshake;
   private final DeliveryOrder order;
   private CommandPipeline pipeline;
+  /** This connection's commands awaiting the reply that stands in for their event; made at auth. */
+  private OwnCommands own;
   private long userId;
   private boolean registered;
   private boolean active = true;
@@ -64,7 +66,7 @@ final class Session implements OpenConnection, ClientLink, Connection.Inbound, H
     this.connection = connection;
     this.edge = edge;
     this.handshake = new Handshake(this);
-    this.order = new DeliveryOrder(this, this, this);
+    this.order = new DeliveryOrder(this, this, this, event -> own != null && own.isOwnInFlight(event));
   }
 
   void start() {
@@ -171,6 +173,20 @@ final class Session implements OpenConnection, ClientLink, Connection.Inbound, H
 
   @Override
   public CommandPipeline.Step run(ClientCommand command) {
+    if (!OwnCommands.stores(command)) {
+      return dispatch(command);
+    }
+    // A read from storage must not write this command's event here: its reply stands in for it.
+    own.started(command);
+    CommandPipeline.Step step = dispatch(command);
+    step.replied().onComplete(r -> {
+      own.settled(command);
+      order.ownSettled();
+    });
+    return step;
+  }
+
+  private CommandPipeline.Step dispatch(ClientCommand command) {
     edge.metrics().command(command);
     var commands = edge.commands();
     if (command instanceof ClientCommand.Send send) {
@@ -305,6 +321,7 @@ final class Session implements OpenConnection, ClientLink, Connection.Inbound, H
     registered = true;
     deviceId = auth.deviceId();
     pipeline = new CommandPipeline(this, this, this, edge.limits(), System::nanoTime);
+    own = new OwnCommands(userId);
     // Live events of the resumed conversations wait until their missed events are written.
     order.hold(auth.since().keySet());
     beforeAck = new ArrayList<>();

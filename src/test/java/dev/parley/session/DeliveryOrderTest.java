@@ -29,6 +29,8 @@ class DeliveryOrderTest {
   private final List<String> failures = new ArrayList<>();
   private final List<Runnable> timers = new ArrayList<>();
   private final List<Read> reads = new ArrayList<>();
+  /** Seqs of events this connection's own unanswered commands wrote. */
+  private final Set<Long> ownInFlight = new java.util.HashSet<>();
   private DeliveryOrder order;
 
   @BeforeEach
@@ -50,7 +52,7 @@ class DeliveryOrderTest {
     }, (delayMs, action) -> {
       timers.add(action);
       return timers.size();
-    });
+    }, event -> ownInFlight.contains(event.seq()));
   }
 
   private static Events.Message message(long seq) {
@@ -189,6 +191,47 @@ class DeliveryOrderTest {
   }
 
   @Test
+  @DisplayName("a gap read stops at the connection's own unanswered event: its ack fills the seq, never the event")
+  void gapReadLeavesOwnEventToItsAck() {
+    loggedInAt(0);
+    ownInFlight.add(2L); // this connection sent seq 2; its append's reply is still on its way
+    order.event(C, 1, frame(1));
+    order.event(C, 5, frame(5));
+    fireTimers();
+    reads.get(0).answer().complete(messages(2, 4));
+    assertEquals(List.of("1"), seqs(), "the read stops before the own event");
+    fireTimers();
+    assertEquals(1, reads.size(), "no read again while the ack is awaited");
+    List<String> acked = new ArrayList<>();
+    order.ack(C, 2, ackFrame(2), () -> acked.add("2"));
+    ownInFlight.remove(2L);
+    order.ownSettled();
+    assertEquals(List.of("1", "a2"), seqs());
+    fireTimers();
+    assertEquals(List.of(C, 2L, 5L), List.of(reads.get(1).conversationId(), reads.get(1).after(),
+        reads.get(1).before()));
+    reads.get(1).answer().complete(messages(3, 4));
+    assertEquals(List.of("1", "a2", "3", "4", "5"), seqs());
+    assertEquals(List.of("2"), acked);
+  }
+
+  @Test
+  @DisplayName("if the own command fails instead of acking, the event it wrote is read and written like any other")
+  void ownCommandFailedEventWritten() {
+    loggedInAt(0);
+    ownInFlight.add(1L);
+    order.event(C, 3, frame(3));
+    fireTimers();
+    reads.get(0).answer().complete(messages(1, 2));
+    assertEquals(List.of(), seqs());
+    ownInFlight.remove(1L); // its reply was an error (say, the node timed out waiting for the commit)
+    order.ownSettled();
+    fireTimers();
+    reads.get(1).answer().complete(messages(1, 2));
+    assertEquals(List.of("1", "2", "3"), seqs());
+  }
+
+  @Test
   @DisplayName("held frames are counted (the bound on what a slow reader makes the node keep), and an ack is never replaced")
   void heldCountAndAckKept() {
     order.hold(Set.of(C));
@@ -313,6 +356,23 @@ class DeliveryOrderTest {
   @Nested
   @DisplayName("advanced signal")
   class Advanced {
+
+    @Test
+    @DisplayName("a tail read stops at the connection's own unanswered event and goes on once its ack fills it")
+    void tailReadLeavesOwnEventToItsAck() {
+      loggedInAt(3);
+      ownInFlight.add(5L);
+      order.advanced(C, 6);
+      reads.get(0).answer().complete(messages(4, 6));
+      assertEquals(List.of("4"), seqs());
+      order.ack(C, 5, ackFrame(5), () -> { });
+      ownInFlight.remove(5L);
+      order.ownSettled();
+      assertEquals(2, reads.size(), "the rest of the tail is read after the ack");
+      assertEquals(5L, reads.get(1).after());
+      reads.get(1).answer().complete(messages(6, 6));
+      assertEquals(List.of("4", "a5", "6"), seqs());
+    }
 
     @Test
     @DisplayName("a signal past what the connection has reads the tail from storage at once, with no later event")
