@@ -1,6 +1,8 @@
 package dev.parley.session;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
@@ -24,10 +26,11 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A {@link Connection} on a real Vert.x WebSocket: frames written in one event-loop task leave in
- * one flush (one {@code write} system call), in the order written. A handler at the head of the
- * server pipeline counts the flushes that reach the socket.
+ * one flush (one {@code write} system call), in the order written (a handler at the head of the
+ * server pipeline counts the flushes that reach the socket); writes go straight to Netty, and
+ * what Vert.x keeps of the upgrade is let go.
  */
-class ConnectionFlushTest {
+class ConnectionTransportTest {
 
   private Vertx vertx;
   /** The client's own Vert.x, as a browser is another process. */
@@ -37,6 +40,8 @@ class ConnectionFlushTest {
   private HttpServer server;
   private final AtomicInteger socketFlushes = new AtomicInteger();
   private final CompletableFuture<Void> written = new CompletableFuture<>();
+  private final CompletableFuture<Boolean> direct = new CompletableFuture<>();
+  private final CompletableFuture<Boolean> upgradeKept = new CompletableFuture<>();
 
   /** Counts flushes that reach the channel, i.e. write system calls. */
   private final class FlushCounter extends ChannelOutboundHandlerAdapter {
@@ -67,6 +72,14 @@ class ConnectionFlushTest {
     connection.start(new Connection.Inbound() {
       @Override
       public void text(String text) {
+        if (text.startsWith("from another thread")) {
+          new Thread(() -> {
+            for (int i = 1; i <= 3; i++) {
+              connection.write("other " + i);
+            }
+          }).start();
+          return;
+        }
         // Within a read Vert.x holds flushes to the read's end anyway: write from a task of its own.
         context.runOnContext(v -> {
           socketFlushes.set(0);
@@ -83,6 +96,26 @@ class ConnectionFlushTest {
       @Override
       public void closed() {}
     });
+    try {
+      direct.complete(DirectWrites.isDirect(((WebSocketInternal) socket).channelHandlerContext()));
+      upgradeKept.complete(KeptUpgrade.holdsFactory(((WebSocketInternal) socket).channelHandlerContext())
+          || !socket.headers().isEmpty());
+    } catch (IllegalAccessException e) {
+      direct.completeExceptionally(e);
+    }
+  }
+
+  private WebSocket connect(List<String> received, int expected, CompletableFuture<Void> all) throws Exception {
+    client = clientVertx.createWebSocketClient();
+    WebSocket socket = client.connect(server.actualPort(), "127.0.0.1", "/")
+        .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    socket.textMessageHandler(text -> {
+      received.add(text);
+      if (received.size() == expected) {
+        all.complete(null);
+      }
+    });
+    return socket;
   }
 
   @AfterEach
@@ -96,20 +129,42 @@ class ConnectionFlushTest {
   void oneFlushPerTask() throws Exception {
     List<String> received = new CopyOnWriteArrayList<>();
     CompletableFuture<Void> all = new CompletableFuture<>();
-    client = clientVertx.createWebSocketClient();
-    WebSocket socket = client.connect(server.actualPort(), "127.0.0.1", "/")
-        .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    socket.textMessageHandler(text -> {
-      received.add(text);
-      if (received.size() == 5) {
-        all.complete(null);
-      }
-    });
+    WebSocket socket = connect(received, 5, all);
     socket.writeTextMessage("5");
     all.get(10, TimeUnit.SECONDS);
     written.get(10, TimeUnit.SECONDS);
 
     assertEquals(List.of("frame 1", "frame 2", "frame 3", "frame 4", "frame 5"), received);
     assertEquals(1, socketFlushes.get(), "flushes that reached the socket for five frames of one task");
+  }
+
+  @Test
+  @DisplayName("the socket writes straight to Netty, without Vert.x's per-connection MPSC queue")
+  void writesAreDirect() throws Exception {
+    assertTrue(DirectWrites.available(), "this Vert.x lacks the direct write queue DirectWrites swaps in");
+    CompletableFuture<Void> all = new CompletableFuture<>();
+    connect(new CopyOnWriteArrayList<>(), 1, all).writeTextMessage("1");
+    all.get(10, TimeUnit.SECONDS);
+    assertTrue(direct.get(10, TimeUnit.SECONDS));
+  }
+
+  @Test
+  @DisplayName("the upgrade's request, headers and HTTP connection are let go once the socket is served")
+  void upgradeReleased() throws Exception {
+    assertTrue(KeptUpgrade.available(), "this Vert.x lacks the field KeptUpgrade clears");
+    CompletableFuture<Void> all = new CompletableFuture<>();
+    connect(new CopyOnWriteArrayList<>(), 1, all).writeTextMessage("1");
+    all.get(10, TimeUnit.SECONDS);
+    assertFalse(upgradeKept.get(10, TimeUnit.SECONDS));
+  }
+
+  @Test
+  @DisplayName("a frame written from another thread is handed to the loop and arrives, in that thread's order")
+  void writeFromAnotherThread() throws Exception {
+    List<String> received = new CopyOnWriteArrayList<>();
+    CompletableFuture<Void> all = new CompletableFuture<>();
+    connect(received, 3, all).writeTextMessage("from another thread");
+    all.get(10, TimeUnit.SECONDS);
+    assertEquals(List.of("other 1", "other 2", "other 3"), received);
   }
 }
