@@ -8,7 +8,8 @@
 #   bench/bench.sh pairs [nodes=1] [users=1000] [rates=500] [seconds=10] [drain=5] [loops=2] [warmup=0]
 #   bench/bench.sh pairs rates=1000,2000,4000,8000,12000,16000,20000,24000 seconds=5   step mode
 #   bench/bench.sh room  [nodes=1] [members=100] [rates=1000,2000,3000] [seconds=5]
-#   bench/bench.sh conns [nodes=1] [users=10000] [inflight=200]     (100000: 127.0.0.x sources)
+#   bench/bench.sh conns [nodes=1] [users=10000] [inflight=200] [rounds=1]   (100000: 127.0.0.x sources;
+#                       rounds=2: the same logins once unmeasured first, on a node whose JIT has compiled them)
 #   bench/bench.sh scale [conversations=500] [unread=200] [probes=20]
 #   bench/bench.sh explain [rows=10] [messages=1000000]   EXPLAIN (ANALYZE, BUFFERS) of append_messages() on a big log
 #
