@@ -1,6 +1,7 @@
 package dev.parley.session;
 
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.timeout.IdleStateHandler;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.net.impl.VertxHandler;
 import java.lang.reflect.Field;
@@ -15,6 +16,9 @@ import org.slf4j.LoggerFactory;
  * holding the handshaker, and through it the HTTP request, its response and the HTTP connection
  * with their own state: about a kilobyte per idle connection, referenced from a field the handler
  * reads only when it is added to the pipeline (docs/performance.md, "Memory per idle connection").
+ * The HTTP server's idle handler goes too (~240 B and a timer per connection): an upgraded socket
+ * is never silent both ways for the idle timeout, since {@link Heartbeat} pings every 20 s and
+ * closes one silent for 60 s, and the handshake closes one that does not authenticate in 10 s.
  *
  * <p>The factory is dropped by reflection on a private field; if this Vert.x has no such field,
  * nothing is dropped ({@code ConnectionTransportTest} fails on such an upgrade, so it is noticed).
@@ -44,6 +48,9 @@ final class KeptUpgrade {
   /** On the connection's event loop, once the handshake is accepted. Returns whether the factory was dropped. */
   static boolean release(ServerWebSocket socket, ChannelHandlerContext vertx) {
     socket.headers().clear();
+    if (vertx.pipeline().get(IdleStateHandler.class) != null) {
+      vertx.pipeline().remove(IdleStateHandler.class);
+    }
     if (FACTORY == null || !(vertx.handler() instanceof VertxHandler<?> handler) || handler.getConnection() == null) {
       return false;
     }

@@ -58,7 +58,7 @@ class ConnectionTransportTest {
     clientVertx = Vertx.vertx();
     // As EdgeServer: the handshake is accepted before the socket reaches its handler (which is
     // when the connection can change its pipeline).
-    server = vertx.createHttpServer()
+    server = vertx.createHttpServer(new io.vertx.core.http.HttpServerOptions().setIdleTimeout(60))
         .webSocketHandshakeHandler(ServerWebSocketHandshake::accept)
         .webSocketHandler(this::serve);
     server.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
@@ -98,8 +98,9 @@ class ConnectionTransportTest {
     });
     try {
       direct.complete(DirectWrites.isDirect(((WebSocketInternal) socket).channelHandlerContext()));
-      upgradeKept.complete(KeptUpgrade.holdsFactory(((WebSocketInternal) socket).channelHandlerContext())
-          || !socket.headers().isEmpty());
+      ChannelHandlerContext served = ((WebSocketInternal) socket).channelHandlerContext();
+      upgradeKept.complete(KeptUpgrade.holdsFactory(served) || !socket.headers().isEmpty()
+          || served.pipeline().get(io.netty.handler.timeout.IdleStateHandler.class) != null);
     } catch (IllegalAccessException e) {
       direct.completeExceptionally(e);
     }
@@ -149,7 +150,7 @@ class ConnectionTransportTest {
   }
 
   @Test
-  @DisplayName("the upgrade's request, headers and HTTP connection are let go once the socket is served")
+  @DisplayName("the upgrade's request, headers, HTTP connection and idle handler are let go once the socket is served")
   void upgradeReleased() throws Exception {
     assertTrue(KeptUpgrade.available(), "this Vert.x lacks the field KeptUpgrade clears");
     CompletableFuture<Void> all = new CompletableFuture<>();
