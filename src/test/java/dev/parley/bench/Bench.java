@@ -172,6 +172,9 @@ public final class Bench {
       report("  send to delivery", "%s", r.delivery());
       report("  send to ack", "%s", r.ack());
       report("  cpu", "%s", r.cpu());
+      if (!client.closedByServer().isEmpty()) {
+        report("  closed by the server", "%s (close code: connections, so far)", client.closedByServer());
+      }
       if (!pass) {
         break;
       }

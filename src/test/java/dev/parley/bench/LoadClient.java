@@ -106,7 +106,11 @@ final class LoadClient implements AutoCloseable {
               ready.fail("auth of connection " + index + " failed: " + data);
             }
           });
-          socket.closeHandler(c -> ready.tryFail("connection " + index + " closed: " + socket.closeStatusCode()));
+          socket.closeHandler(c -> {
+            if (!ready.tryFail("connection " + index + " closed: " + socket.closeStatusCode()) && !closing) {
+              closedByServer.merge(String.valueOf(socket.closeStatusCode()), 1, Integer::sum);
+            }
+          });
           authSent[0] = System.nanoTime();
           socket.writeTextMessage("{\"type\":\"auth\",\"id\":\"a\",\"token\":\"" + token + "\",\"deviceId\":\""
               + deviceId + "\"}");
@@ -116,6 +120,16 @@ final class LoadClient implements AutoCloseable {
 
   /** A target of {@link #connectAll}: node, token, device and the handler of later frames. */
   record Target(String node, String token, String deviceId, Handler<Buffer> frames) {}
+
+  /** Authenticated connections the server closed, by close code (1013: too slow to keep up). */
+  private final java.util.concurrent.ConcurrentHashMap<String, Integer> closedByServer =
+      new java.util.concurrent.ConcurrentHashMap<>();
+  private volatile boolean closing;
+
+  /** Close codes of authenticated connections the server closed so far, with their counts. */
+  java.util.Map<String, Integer> closedByServer() {
+    return java.util.Map.copyOf(closedByServer);
+  }
 
   /** Connections that failed (closed before their auth ack, e.g. 4401 "no auth within 10 s") and were retried. */
   private final AtomicInteger retried = new AtomicInteger();
@@ -158,6 +172,7 @@ final class LoadClient implements AutoCloseable {
 
   /** Closes the sockets on their loops and waits (bounded) for the closes to be written. */
   void closeAll(List<Socket> sockets) throws Exception {
+    closing = true;
     List<CompletableFuture<Void>> closing = new ArrayList<>();
     for (Socket s : sockets) {
       Promise<Void> closed = Promise.promise();
