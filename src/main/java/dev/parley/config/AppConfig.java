@@ -122,11 +122,15 @@ public record AppConfig(HttpConfig http, DbConfig db, AuthConfig auth, ClusterCo
    * @param memberListIds         member ids of recently appended-to conversations a node's store keeps
    *                              (default 1,000,000, about 8 MB), so a batch reads a member list only when
    *                              it changed; 0 reads it on every batch
+   * @param slowReaderKiB         what a WebSocket may have waiting in the node, written but not yet taken by
+   *                              the socket, before its reader counts as too slow and is closed with 1013
+   *                              (default 256 KiB, Netty's own is 64: a stall of the node, a GC pause, makes
+   *                              the next batches large; it bounds the node's memory for a reader that stalls)
    */
   public record ChatConfig(Duration recallWindow, int ratePerSecond, int rateBurst, int syncPageSize, int appendBatchSize,
                            int groupsPerHour, int summaryMembers, int userSendsPerSecond, int userSendBurst,
                            int maxConnectionsPerUser, Duration editWindow, int appendInFlight,
-                           long memberListIds) {}
+                           long memberListIds, int slowReaderKiB) {}
 
   /**
    * @param metricsHost     interface of the management server ({@code GET /metrics}); loopback by default

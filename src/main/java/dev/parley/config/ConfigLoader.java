@@ -138,7 +138,8 @@ public final class ConfigLoader {
         integer("chat.maxConnectionsPerUser", "PARLEY_MAX_CONNECTIONS_PER_USER", 20, 1, 100_000),
         Duration.ofSeconds(integer("chat.editWindowSeconds", "PARLEY_EDIT_WINDOW_S", 3600, 0, 31_536_000)),
         integer("chat.appendInFlight", "PARLEY_APPEND_IN_FLIGHT", 1, 1, 16),
-        integer("chat.memberListIds", "PARLEY_MEMBER_LIST_IDS", 1_000_000, 0, 100_000_000));
+        integer("chat.memberListIds", "PARLEY_MEMBER_LIST_IDS", 1_000_000, 0, 100_000_000),
+        integer("chat.slowReaderKiB", "PARLEY_SLOW_READER_KIB", 256, 64, 65_536));
     var ops = new AppConfig.OpsConfig(
         string("ops.metricsHost", "PARLEY_METRICS_HOST", "127.0.0.1"),
         integer("ops.metricsPort", "PARLEY_METRICS_PORT", 9464, 0, 65535),

@@ -61,6 +61,9 @@ final class Connection {
 
   private final ServerWebSocket socket;
   private final String id;
+  /** Bytes waiting in the node for the socket above which the reader is too slow (Netty's high-water mark). */
+  private final int slowReaderBytes;
+
   private long lastActivity = System.currentTimeMillis();
   /** Bytes of the text or binary message being reassembled; null between messages. */
   private Buffer partial;
@@ -71,9 +74,10 @@ final class Connection {
   private EventExecutor directLoop;
   private static final AtomicBoolean OFF_LOOP_LOGGED = new AtomicBoolean();
 
-  Connection(ServerWebSocket socket, String id) {
+  Connection(ServerWebSocket socket, String id, int slowReaderBytes) {
     this.socket = socket;
     this.id = id;
+    this.slowReaderBytes = slowReaderBytes;
   }
 
   String id() {
@@ -92,6 +96,7 @@ final class Connection {
     }
     // Every frame, pongs included, reaches the frame handler, which counts it as activity: no
     // pong handler of its own (one object fewer per connection).
+    socket.setWriteQueueMaxSize(slowReaderBytes);
     socket.frameHandler(this::handleFrame);
     socket.exceptionHandler(this::handleFailure);
     socket.closeHandler(closed -> inbound.closed());
@@ -179,8 +184,11 @@ final class Connection {
   }
 
   /**
-   * Whether the socket's write queue is over its high-water mark: the reader is not keeping up.
-   * A closed socket is not slow (its close is under way; {@code writeQueueFull} would throw).
+   * Whether the reader is not keeping up: more than {@code slowReaderBytes} wait in the node, which
+   * the socket has not taken (Netty's high-water mark, set in {@link #start}; writable again below
+   * half of it). Frames a task wrote and has not flushed yet do not make a reader slow: the flush
+   * consolidation handler flushes them the moment they cross the mark. A closed socket is not
+   * slow (its close is under way; {@code writeQueueFull} would throw).
    */
   boolean tooSlow() {
     return !socket.isClosed() && socket.writeQueueFull();

@@ -81,7 +81,8 @@ public final class SessionVerticle extends VerticleBase {
   }
 
   private void handleWebSocket(ServerWebSocket socket) {
-    new Session(new Connection(socket, nodeId + "/" + CONNECTIONS.incrementAndGet()), edge).start();
+    new Session(new Connection(socket, nodeId + "/" + CONNECTIONS.incrementAndGet(),
+        edge.services().config().chat().slowReaderKiB() * 1024), edge).start();
   }
 
   /** This event loop's connections, for node-wide actions (sign-out, push). */

@@ -40,7 +40,13 @@ class ConnectionTransportTest {
   private HttpServer server;
   private final AtomicInteger socketFlushes = new AtomicInteger();
   private final CompletableFuture<Void> written = new CompletableFuture<>();
+  /** Not Netty's default (64 KiB), so the test sees the connection set it. */
+  private static final int SLOW_READER_BYTES = 96 * 1024;
+  private final CompletableFuture<Integer> highWaterMark = new CompletableFuture<>();
+  private static final String KILOBYTE = "x".repeat(1024);
   private final CompletableFuture<Boolean> direct = new CompletableFuture<>();
+  /** What {@link Connection#tooSlow} said after each task of writes the client asked for. */
+  private final List<Boolean> slowAfterTask = new CopyOnWriteArrayList<>();
   private final CompletableFuture<Boolean> upgradeKept = new CompletableFuture<>();
 
   /** Counts flushes that reach the channel, i.e. write system calls. */
@@ -66,12 +72,31 @@ class ConnectionTransportTest {
 
   /** Writes as many frames as the client's text asks for, in one task outside any read. */
   private void serve(ServerWebSocket socket) {
-    Connection connection = new Connection(socket, "c1");
+    Connection connection = new Connection(socket, "c1", SLOW_READER_BYTES);
     ((WebSocketInternal) socket).channelHandlerContext().pipeline().addFirst(new FlushCounter());
     Context context = vertx.getOrCreateContext();
     connection.start(new Connection.Inbound() {
       @Override
       public void text(String text) {
+        if (text.startsWith("burst ")) {
+          // "burst K N": N tasks, each writing K one-KiB frames, then asking whether the reader is slow
+          String[] words = text.split(" ");
+          int frames = Integer.parseInt(words[1]);
+          int tasks = Integer.parseInt(words[2]);
+          for (int t = 0; t < tasks; t++) {
+            context.runOnContext(v -> {
+              if (!slowAfterTask.isEmpty() && slowAfterTask.get(slowAfterTask.size() - 1)) {
+                slowAfterTask.add(true); // found slow (the node would close it): write no more
+                return;
+              }
+              for (int i = 0; i < frames; i++) {
+                connection.write(KILOBYTE);
+              }
+              slowAfterTask.add(connection.tooSlow());
+            });
+          }
+          return;
+        }
         if (text.startsWith("from another thread")) {
           new Thread(() -> {
             for (int i = 1; i <= 3; i++) {
@@ -99,6 +124,7 @@ class ConnectionTransportTest {
     try {
       direct.complete(DirectWrites.isDirect(((WebSocketInternal) socket).channelHandlerContext()));
       ChannelHandlerContext served = ((WebSocketInternal) socket).channelHandlerContext();
+      highWaterMark.complete(served.channel().config().getWriteBufferHighWaterMark());
       upgradeKept.complete(KeptUpgrade.holdsFactory(served) || !socket.headers().isEmpty()
           || served.pipeline().get(io.netty.handler.timeout.IdleStateHandler.class) != null);
     } catch (IllegalAccessException e) {
@@ -157,6 +183,33 @@ class ConnectionTransportTest {
     connect(new CopyOnWriteArrayList<>(), 1, all).writeTextMessage("1");
     all.get(10, TimeUnit.SECONDS);
     assertFalse(upgradeKept.get(10, TimeUnit.SECONDS));
+  }
+
+  @Test
+  @DisplayName("one task's burst of frames past the mark is not a slow reader: it is flushed as it crosses the mark")
+  void burstIsNotSlow() throws Exception {
+    CompletableFuture<Void> all = new CompletableFuture<>();
+    connect(new CopyOnWriteArrayList<>(), 100, all).writeTextMessage("burst 100 1"); // 100 KiB, over the 96 KiB mark
+    all.get(10, TimeUnit.SECONDS);
+    assertEquals(List.of(false), slowAfterTask);
+    assertEquals(SLOW_READER_BYTES, highWaterMark.get(10, TimeUnit.SECONDS), "the slow-reader bound is the socket's mark");
+  }
+
+  @Test
+  @DisplayName("a reader that takes nothing is too slow once more than the mark waits after a flush")
+  void stalledReaderIsSlow() throws Exception {
+    List<String> received = new CopyOnWriteArrayList<>();
+    WebSocket socket = connect(received, Integer.MAX_VALUE, new CompletableFuture<>());
+    socket.pause(); // reads nothing more: the kernel's buffers fill, then the node's
+    socket.writeTextMessage("burst 256 64"); // up to 16 MiB, a quarter MiB per task
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (slowAfterTask.size() < 64 && System.nanoTime() < deadline) {
+      Thread.onSpinWait();
+    }
+    assertEquals(64, slowAfterTask.size());
+    assertFalse(slowAfterTask.get(0), "the first quarter MiB fits the kernel's buffers");
+    assertTrue(slowAfterTask.get(63), "16 MiB never taken is a slow reader");
+    socket.resume(); // let the rest drain, so both sides close promptly
   }
 
   @Test
