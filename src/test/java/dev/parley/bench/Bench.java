@@ -214,8 +214,9 @@ public final class Bench {
         report("warm-up round " + round, "%d connections in %.2f s (not measured), closed", warm.size(),
             (System.nanoTime() - t) / 1e9);
         client.closeAll(warm);
-        // Presence goes offline up to 5 s after a user's last connection closes (PROTOCOL 3.3's debounce).
-        Thread.sleep(6000);
+        // the closes handled before the next round (a user back within the 5 s presence debounce stays online, as on a reconnect)
+        boolean idle = NodesIdle.await(pids, 1000, 5, 30_000);
+        report("  settled", "%s", idle ? "nodes idle (under 5 % of a core for 1 s)" : "nodes still busy after 30 s");
       }
       CpuSplit cpu = cpu();
       CpuSplit.Sample cpuBefore = cpu.sample();
@@ -229,8 +230,10 @@ public final class Bench {
           users, seconds, users / seconds, intArg("inflight", 200), client.retried());
       report("  auth frame to ack", "%s", auth.summary());
       report("  cpu", "%s", CpuSplit.report(cpuBefore, cpuAfter));
-      // let presence and the per-login writes settle before the snapshot
-      Thread.sleep(2000);
+      // presence and the per-login writes done before the snapshot
+      if (!NodesIdle.await(pids, 1000, 5, 30_000)) {
+        report("  settled", "%s", "nodes still busy after 30 s; the snapshot is taken anyway");
+      }
       NodeMemory.Usage after = memory.usage();
       NodeMemory.printDelta(histogramBefore, memory.histogram(), users, intArg("top", 30), "dev.parley.");
       report("memory per idle connection", "heap after full GC %.2f KB, process RSS %.2f KB (over %d node(s))",

@@ -36,6 +36,27 @@ class BenchArithmeticTest {
   }
 
   @Test
+  void nodesAreIdleOnlyAfterAWholeQuietWindow() {
+    NodesIdle idle = new NodesIdle(1000, 5); // under 5 % of a core for 1 s
+    long s = 1_000_000_000L;
+    assertFalse(idle.sample(0, 1000), "the first sample only starts a window");
+    assertFalse(idle.sample(s / 2, 1001), "half a window is not a window");
+    assertFalse(idle.sample(s, 1050), "50 ticks in 1 s is 50 % of a core: busy, a new window starts");
+    assertFalse(idle.sample(2 * s - 1, 1051));
+    assertTrue(idle.sample(2 * s, 1054), "4 ticks in 1 s is 4 %: idle");
+  }
+
+  @Test
+  void connectionsAreQuietOnceNothingWasHeardForTheWindow() {
+    Quiet quiet = new Quiet();
+    long now = System.nanoTime();
+    assertFalse(quiet.isQuiet(now, 500));
+    assertTrue(quiet.isQuiet(now + 500_000_000L, 500));
+    quiet.heard();
+    assertFalse(quiet.isQuiet(System.nanoTime() + 499_000_000L, 500));
+  }
+
+  @Test
   void theMaxSustainableRateIsTheLastPassBeforeTheFirstFailure() {
     List<StepRule.Step> steps = List.of(
         new StepRule.Step(1000, 1000, 1000, 3, 0),

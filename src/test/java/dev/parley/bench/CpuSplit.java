@@ -84,7 +84,7 @@ final class CpuSplit {
     return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
   }
 
-  private static long ticksOf(long pid) {
+  static long ticksOf(long pid) {
     try {
       return ticksFromStat(Files.readString(Path.of("/proc/" + pid + "/stat")));
     } catch (NoSuchFileException gone) {

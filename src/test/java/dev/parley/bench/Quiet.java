@@ -21,19 +21,12 @@ final class Quiet {
    *
    * @return whether the connections went quiet (false: still busy when the bound ran out)
    */
-  boolean await(long quietMs, long maxMs) throws InterruptedException {
-    long deadline = System.nanoTime() + maxMs * 1_000_000;
-    while (true) {
-      long now = System.nanoTime();
-      long quietFor = (now - lastFrameNanos.get()) / 1_000_000;
-      if (quietFor >= quietMs) {
-        return true;
-      }
-      if (now >= deadline) {
-        return false;
-      }
-      // sleep until the quiet window would close, were nothing else to arrive
-      Thread.sleep(Math.max(1, Math.min(quietMs - quietFor, (deadline - now) / 1_000_000)));
-    }
+  boolean await(long quietMs, long maxMs) throws Exception {
+    return Settle.await(now -> isQuiet(now, quietMs), 20, maxMs);
+  }
+
+  /** Whether nothing was heard for {@code quietMs} before {@code nowNanos}. */
+  boolean isQuiet(long nowNanos, long quietMs) {
+    return nowNanos - lastFrameNanos.get() >= quietMs * 1_000_000;
   }
 }
