@@ -8,6 +8,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import dev.parley.session.ConversationStream.Held;
 import java.util.TreeMap;
 
 /**
@@ -35,7 +36,7 @@ final class DeliveryOrder {
   static final long GAP_WAIT_MS = 60;
   /** Events read per gap-fill query; a longer gap takes several. */
   static final int FILL_PAGE = 500;
-  private static final long UNSEEN = -1;
+  private static final long UNSEEN = ConversationStream.UNSEEN;
 
   /** Where written frames go, in order. */
   interface Sink {
@@ -61,52 +62,15 @@ final class DeliveryOrder {
     long schedule(long delayMs, Runnable action);
   }
 
-  /** A frame waiting for its turn; an ack is written even when its seq already went out. */
-  private record Held(String frame, Runnable written) {
-    boolean isAck() {
-      return written != null;
-    }
-  }
-
-  /** One conversation's state on this connection; only this class changes it. */
-  private static final class Stream {
-    /** The highest seq given without a gap, or UNSEEN. */
-    long delivered;
-    /** Holds in place: sync and resume rounds and gap reads; while above zero nothing is written. */
-    int holds;
-    boolean left;
-    boolean fillScheduled;
-    /** The highest seq a signal said is committed, or 0: what a tail read must reach. */
-    long tail;
-    /** A read stopped at this event, this connection's own, to let its ack fill the seq; or null. */
-    LogEvent ownAhead;
-    TreeMap<Long, Held> held;
-
-    Stream(long baseline) {
-      delivered = baseline;
-    }
-
-    TreeMap<Long, Held> held() {
-      if (held == null) {
-        held = new TreeMap<>();
-      }
-      return held;
-    }
-
-    boolean hasHeld() {
-      return held != null && !held.isEmpty();
-    }
-  }
-
   private final Sink sink;
   private final GapReader gaps;
   private final Timer timer;
   private final OwnInFlight own;
-  private final Map<Long, Stream> streams = new HashMap<>(4);
+  private final Map<Long, ConversationStream> streams = new HashMap<>(4);
   /** Until the login snapshot is in, every stream is held. */
   private boolean awaitingBaseline = true;
   private int heldCount;
-  /** Whether some stream may have {@link Stream#ownAhead} set. */
+  /** Whether some stream may have {@code ConversationStream.ownAhead} set. */
   private boolean anyOwnAhead;
   private long[] baselineIds = new long[0];
   private long[] baselineSeqs = new long[0];
@@ -152,13 +116,13 @@ final class DeliveryOrder {
 
   /** The user joined the conversation; its live events count from {@code lastSeq} (the summary's). */
   void joined(long conversationId, long lastSeq) {
-    Stream stream = streams.get(conversationId);
+    ConversationStream stream = streams.get(conversationId);
     if (stream != null && stream.left) {
       streams.remove(conversationId);
       stream = null;
     }
     if (stream == null) {
-      streams.put(conversationId, new Stream(lastSeq));
+      streams.put(conversationId, new ConversationStream(lastSeq));
     } else if (stream.delivered == UNSEEN) {
       stream.delivered = lastSeq;
     }
@@ -171,7 +135,7 @@ final class DeliveryOrder {
    * reach the user. Then the rest is dropped (acks still go out) and the conversation ignored.
    */
   void left(long conversationId, long lastSeq) {
-    Stream stream = stream(conversationId);
+    ConversationStream stream = stream(conversationId);
     if (stream.hasHeld()) {
       for (var entry : stream.held.entrySet()) {
         long seq = entry.getKey();
@@ -199,7 +163,7 @@ final class DeliveryOrder {
    * follow, a seq already delivered, or one a read in flight or a held frame will bring.
    */
   void advanced(long conversationId, long seq) {
-    Stream stream = streams.get(conversationId);
+    ConversationStream stream = streams.get(conversationId);
     if (stream == null) {
       long baseline = baselineOf(conversationId);
       if (!awaitingBaseline && (baseline == UNSEEN || seq <= baseline)) {
@@ -225,7 +189,7 @@ final class DeliveryOrder {
    * are then not repeated. {@code cursor} is what the client said it has.
    */
   void stored(long conversationId, long cursor, List<LogEvent> events) {
-    Stream stream = stream(conversationId);
+    ConversationStream stream = stream(conversationId);
     long last = cursor;
     for (LogEvent event : events) {
       sink.write(Json.encode(event));
@@ -239,7 +203,7 @@ final class DeliveryOrder {
   /** Ends a {@link #hold}; what waited is written behind the stored events. */
   void release(Collection<Long> conversationIds) {
     for (long conversationId : conversationIds) {
-      Stream stream = streams.get(conversationId);
+      ConversationStream stream = streams.get(conversationId);
       if (stream == null) {
         continue;
       }
@@ -262,7 +226,7 @@ final class DeliveryOrder {
     }
     anyOwnAhead = false;
     for (var entry : List.copyOf(streams.entrySet())) {
-      Stream stream = entry.getValue();
+      ConversationStream stream = entry.getValue();
       if (stream.ownAhead != null && !own.test(stream.ownAhead)) {
         stream.ownAhead = null;
         drain(entry.getKey());
@@ -277,7 +241,7 @@ final class DeliveryOrder {
   }
 
   private void offer(long conversationId, long seq, Held frame) {
-    Stream stream = stream(conversationId);
+    ConversationStream stream = stream(conversationId);
     if (stream.left) {
       if (frame.isAck()) {
         write(frame);
@@ -304,7 +268,7 @@ final class DeliveryOrder {
 
   /** Writes held frames that are now next; schedules a fill if a gap remains. */
   private void drain(long conversationId) {
-    Stream stream = streams.get(conversationId);
+    ConversationStream stream = streams.get(conversationId);
     if (stream == null || held(stream)) {
       return;
     }
@@ -336,9 +300,9 @@ final class DeliveryOrder {
    * sync, resume or read in flight) and nothing waits in it (a held frame's gap fill comes first,
    * and {@link #drain} calls back here once it is written).
    */
-  private void catchUp(long conversationId, Stream stream) {
+  private void catchUp(long conversationId, ConversationStream stream) {
     if (stream.tail == 0 || stream.left || held(stream) || stream.hasHeld() || stream.delivered == UNSEEN
-        || waitsForOwnAck(stream)) {
+        || stream.waitsForOwnAck()) {
       return;
     }
     if (stream.tail <= stream.delivered) {
@@ -352,7 +316,7 @@ final class DeliveryOrder {
    * Reads the missing events from storage after a short wait, unless the bus brings them first.
    * They are committed: a later seq is, and seqs are assigned under the conversation's lock.
    */
-  private void scheduleFill(long conversationId, Stream stream) {
+  private void scheduleFill(long conversationId, ConversationStream stream) {
     if (stream.fillScheduled) {
       return;
     }
@@ -365,21 +329,13 @@ final class DeliveryOrder {
     });
   }
 
-  private boolean gapRemains(Stream stream) {
+  private boolean gapRemains(ConversationStream stream) {
     return stream.hasHeld() && !held(stream) && stream.delivered != UNSEEN
-        && stream.held.firstKey() > stream.delivered + 1 && !waitsForOwnAck(stream);
-  }
-
-  /** A read stopped at this connection's own event, and its ack has not filled the seq yet. */
-  private static boolean waitsForOwnAck(Stream stream) {
-    if (stream.ownAhead != null && stream.delivered != UNSEEN && stream.ownAhead.seq() <= stream.delivered) {
-      stream.ownAhead = null; // filled
-    }
-    return stream.ownAhead != null;
+        && stream.held.firstKey() > stream.delivered + 1 && !stream.waitsForOwnAck();
   }
 
   /** Reads what is missing before the first held frame, or else up to the signalled tail. */
-  private void readGap(long conversationId, Stream stream) {
+  private void readGap(long conversationId, ConversationStream stream) {
     stream.holds++;
     long from = stream.delivered;
     boolean toTail = !stream.hasHeld();
@@ -415,7 +371,7 @@ final class DeliveryOrder {
         .onFailure(failure -> sink.failed("gap fill of conversation " + conversationId + " failed", failure));
   }
 
-  private void writeHeldAcks(Stream stream) {
+  private void writeHeldAcks(ConversationStream stream) {
     if (stream.hasHeld()) {
       heldCount -= stream.held.size();
       stream.held.values().stream().filter(Held::isAck).forEach(this::write);
@@ -423,7 +379,7 @@ final class DeliveryOrder {
     stream.held = null;
   }
 
-  private void keep(Stream stream, long seq, Held frame) {
+  private void keep(ConversationStream stream, long seq, Held frame) {
     Held prior = stream.held().get(seq);
     if (prior == null) {
       heldCount++;
@@ -440,14 +396,14 @@ final class DeliveryOrder {
     }
   }
 
-  private boolean held(Stream stream) {
+  private boolean held(ConversationStream stream) {
     return stream.holds > 0 || awaitingBaseline;
   }
 
-  private Stream stream(long conversationId) {
-    Stream stream = streams.get(conversationId);
+  private ConversationStream stream(long conversationId) {
+    ConversationStream stream = streams.get(conversationId);
     if (stream == null) {
-      stream = new Stream(awaitingBaseline ? UNSEEN : baselineOf(conversationId));
+      stream = new ConversationStream(awaitingBaseline ? UNSEEN : baselineOf(conversationId));
       streams.put(conversationId, stream);
     }
     return stream;
