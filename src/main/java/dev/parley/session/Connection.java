@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * events for the same recipient, an ack and the events behind it) leave in one call. The order of
  * frames is the order of writes, as before; the flush moves by at most one event-loop task.
  *
- * <p>Writes go straight to Netty ({@link DirectWrites}: no MPSC queue of 4.8 KB per connection),
+ * <p>Writes go straight to Netty ({@link DirectWrites}: no MPSC queue of 4.7 KB per connection),
  * which needs every write on the connection's event loop; one that is not (a bug) is logged and
  * handed to the loop. What Vert.x keeps of the HTTP upgrade is let go ({@link KeptUpgrade}).
  */
@@ -94,9 +94,9 @@ final class Connection {
       }
       KeptUpgrade.release(socket, vertx);
     }
+    socket.setWriteQueueMaxSize(slowReaderBytes);
     // Every frame, pongs included, reaches the frame handler, which counts it as activity: no
     // pong handler of its own (one object fewer per connection).
-    socket.setWriteQueueMaxSize(slowReaderBytes);
     socket.frameHandler(this::handleFrame);
     socket.exceptionHandler(this::handleFailure);
     socket.closeHandler(closed -> inbound.closed());
