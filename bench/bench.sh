@@ -11,7 +11,7 @@
 #   bench/bench.sh conns [nodes=1] [users=10000] [inflight=200] [rounds=1]   (100000: 127.0.0.x sources;
 #                       rounds=2: the same logins once unmeasured first, on a node whose JIT has compiled them)
 #   bench/bench.sh scale [conversations=500] [unread=200] [probes=20]
-#   bench/bench.sh explain [rows=10] [messages=1000000]   EXPLAIN (ANALYZE, BUFFERS) of append_messages() on a big log
+#   bench/bench.sh explain [rows=10] [messages=1000000]   EXPLAIN (ANALYZE, BUFFERS) of both appends on a big log
 #
 # Environment: PARLEY_CLUSTER_TLS [on] (cluster.sh's event-bus TLS), PARLEY_NODE_JAVA_OPTS (extra
 # node JVM flags, e.g. to try a memory setting), BENCH_GENERATOR_OPTS [-Xmx2g] (the generator's).
@@ -73,7 +73,7 @@ if [ "$SCENARIO" = explain ]; then # the node has migrated the database; the res
   for a in "${ARGS[@]}"; do
     case "$a" in rows=*) rows=${a#rows=} ;; messages=*) messages=${a#messages=} ;; esac
   done
-  timeout 900 psql -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -d "$DB" -v rows="$rows" -v per=$((messages / 1000)) -f "$ROOT/bench/explain-append.sql"
+  timeout $((900 + messages / 5000)) psql -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -d "$DB" -v rows="$rows" -v per=$((messages / 1000)) -f "$ROOT/bench/explain-append.sql"
   exit 0
 fi
 # Bounded: a scenario that hangs is stopped after 15 minutes.

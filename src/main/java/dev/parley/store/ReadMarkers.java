@@ -3,17 +3,15 @@ package dev.parley.store;
 import dev.parley.chat.UnreadSummary;
 import dev.parley.protocol.ChatException;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
+import java.util.Set;
 
 /**
  * Read markers and unread counts. Counts are computed when asked, never kept per member, so they
@@ -75,15 +73,12 @@ public final class ReadMarkers {
    */
   public record UnreadChange(long userId, long unread, long totalUnread) {}
 
-  private record Login(long userId, Promise<LoginState> state) {}
-
   private final Pool pool;
-  /** Logins waiting for the next batch read; one batch is read at a time. */
-  private final ArrayDeque<Login> logins = new ArrayDeque<>();
-  private boolean reading;
+  private final BatchedReads<Long, LoginState> logins;
 
   public ReadMarkers(Pool pool) {
     this.pool = pool;
+    this.logins = new BatchedReads<>(this::readLogins, MAX_LOGIN_BATCH, NO_CONVERSATIONS);
   }
 
   /** Moves the marker forward to {@code seq} (clamped to lastSeq); NOT_FOUND for a non-member. */
@@ -110,43 +105,17 @@ public final class ReadMarkers {
   public record LoginState(UnreadSummary unread, long[] conversationIds, long[] lastSeqs) {}
 
   /**
-   * The user's login state. Logins are read in batches, the way the store appends: the first is
-   * read at once, those that come while a read runs go together in the next statement. Each
-   * batch's statement starts after every login in it asked, so each still gets a snapshot taken
-   * after its connection was registered (what its live events count from). Confined to the
-   * caller's event loop, like the verticle instance that owns this object.
+   * The user's login state, read with other logins' in one statement ({@link BatchedReads}): each
+   * still gets a snapshot taken after its connection was registered (what its live events count
+   * from). Confined to the caller's event loop, like the verticle instance that owns this object.
    */
   public Future<LoginState> loginState(long userId) {
-    Promise<LoginState> state = Promise.promise();
-    logins.add(new Login(userId, state));
-    if (!reading) {
-      readLogins();
-    }
-    return state.future();
+    return logins.get(userId);
   }
 
-  private void readLogins() {
-    List<Login> batch = new ArrayList<>(Math.min(logins.size(), MAX_LOGIN_BATCH));
-    TreeSet<Long> users = new TreeSet<>();
-    while (!logins.isEmpty() && batch.size() < MAX_LOGIN_BATCH) {
-      Login login = logins.poll();
-      batch.add(login);
-      users.add(login.userId());
-    }
-    reading = true;
-    pool.preparedQuery(LOGIN_STATES).execute(Tuple.of((Object) users.toArray(new Long[0])))
-        .onComplete(result -> {
-          reading = false;
-          if (result.succeeded()) {
-            Map<Long, LoginState> states = loginStates(result.result());
-            batch.forEach(login -> login.state().complete(states.getOrDefault(login.userId(), NO_CONVERSATIONS)));
-          } else {
-            batch.forEach(login -> login.state().fail(result.cause()));
-          }
-          if (!logins.isEmpty() && !reading) {
-            readLogins();
-          }
-        });
+  private Future<Map<Long, LoginState>> readLogins(Set<Long> users) {
+    return pool.preparedQuery(LOGIN_STATES).execute(Tuple.of((Object) users.toArray(new Long[0])))
+        .map(ReadMarkers::loginStates);
   }
 
   private static final LoginState NO_CONVERSATIONS =

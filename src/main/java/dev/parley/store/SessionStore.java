@@ -8,7 +8,10 @@ import io.vertx.sqlclient.Tuple;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * Sign-in sessions (PROTOCOL 2.1): one row per successful login, the cluster-wide truth of
@@ -29,11 +32,14 @@ public final class SessionStore {
    */
   private static final String PRUNE = """
       DELETE FROM sessions WHERE user_id = $1 AND (expires_at <= $2 OR revoked)""";
+  /** Sessions by id, a batch of lookups at a time (every login and authenticated request asks). */
   private static final String FIND = """
-      SELECT user_id, last_active_at, expires_at, revoked FROM sessions WHERE id = $1""";
-  /** Only moves lastActiveAt forward, and only when it is older than the caller's threshold. */
+      SELECT id, user_id, last_active_at, expires_at, revoked FROM sessions WHERE id = ANY ($1)""";
+  /** Only moves lastActiveAt forward, and only where it is older than the threshold. */
   private static final String TOUCH = """
-      UPDATE sessions SET last_active_at = $2 WHERE id = $1 AND last_active_at < $3""";
+      UPDATE sessions SET last_active_at = $2 WHERE id = ANY ($1) AND last_active_at < $3""";
+  /** The most ids one lookup or touch statement takes. */
+  static final int MAX_BATCH = 256;
   private static final String LIST = """
       SELECT id, device_id, created_at, last_active_at FROM sessions
       WHERE user_id = $1 AND NOT revoked AND expires_at > $2
@@ -70,9 +76,17 @@ public final class SessionStore {
   public record Listed(String sessionId, String deviceId, long createdAt, long lastActiveAt, boolean current) {}
 
   private final Pool pool;
+  private final BatchedReads<String, Stored> lookups;
+  private final BatchedReads<String, Void> touches;
+  /** The newest touch asked for: a batch moves its sessions to the newest time any of them gave. */
+  private long touchNow;
+  private long touchStaleBefore;
 
+  /** Confined to the event loop of the verticle instance that owns it: lookups and touches are batched per instance. */
   public SessionStore(Pool pool) {
     this.pool = pool;
+    this.lookups = new BatchedReads<>(this::read, MAX_BATCH, null);
+    this.touches = new BatchedReads<>(this::write, MAX_BATCH, null);
   }
 
   /** A fresh session id: 32 random bytes, base64url without padding. */
@@ -89,21 +103,38 @@ public final class SessionStore {
         .mapEmpty();
   }
 
-  /** The session, or null when there is none with this id. */
+  /**
+   * The session, or null when there is none with this id; read with the lookups that come while
+   * another runs ({@link BatchedReads}), each from a snapshot taken after it asked.
+   */
   public Future<Stored> find(String id) {
-    return pool.preparedQuery(FIND).execute(Tuple.of(id)).map(rows -> {
-      if (rows.size() == 0) {
-        return null;
+    return lookups.get(id);
+  }
+
+  /**
+   * Sets lastActiveAt to {@code now} if it is older than {@code staleBefore}; touches that come
+   * while another runs go together, with the newest {@code now} and threshold among them.
+   */
+  public Future<Void> touch(String id, long now, long staleBefore) {
+    touchNow = Math.max(touchNow, now);
+    touchStaleBefore = Math.max(touchStaleBefore, staleBefore);
+    return touches.get(id);
+  }
+
+  private Future<Map<String, Stored>> read(Set<String> ids) {
+    return pool.preparedQuery(FIND).execute(Tuple.of((Object) ids.toArray(new String[0]))).map(rows -> {
+      Map<String, Stored> found = new HashMap<>();
+      for (Row row : rows) {
+        found.put(row.getString("id"), new Stored(row.getLong("user_id"), row.getLong("last_active_at"),
+            row.getLong("expires_at"), row.getBoolean("revoked")));
       }
-      Row row = rows.iterator().next();
-      return new Stored(row.getLong("user_id"), row.getLong("last_active_at"), row.getLong("expires_at"),
-          row.getBoolean("revoked"));
+      return found;
     });
   }
 
-  /** Sets lastActiveAt to {@code now} if it is older than {@code staleBefore}. */
-  public Future<Void> touch(String id, long now, long staleBefore) {
-    return pool.preparedQuery(TOUCH).execute(Tuple.of(id, now, staleBefore)).mapEmpty();
+  private Future<Map<String, Void>> write(Set<String> ids) {
+    return pool.preparedQuery(TOUCH).execute(Tuple.of(ids.toArray(new String[0]), touchNow, touchStaleBefore))
+        .map(Map.of());
   }
 
   /** The user's signed-in, unexpired sessions, newest first. */

@@ -229,6 +229,40 @@ class SessionsIT {
   }
 
   @Test
+  @DisplayName("logins that arrive together are checked together, each against its session: the signed-out ones among 40 are refused, the rest accepted")
+  void simultaneousLogins() {
+    List<Api.Account> accounts = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      Api.Account account = node(0).newAccount("burst" + i);
+      accounts.add(i % 4 == 3 ? as(account, signIn(1, account, "gone")) : account);
+    }
+    for (int i = 3; i < 40; i += 4) {
+      assertEquals(204, node(1).call("DELETE", "/sessions/current", accounts.get(i).token(), null).status());
+    }
+    List<ChatClient> clients = new ArrayList<>();
+    List<String> ids = new ArrayList<>();
+    for (Api.Account account : accounts) {
+      ChatClient client = ChatClient.connect(cluster.port(0));
+      clients.add(client);
+    }
+    // Every auth is on the wire before any reply is read, so the node takes them as they come.
+    for (int i = 0; i < clients.size(); i++) {
+      ids.add(clients.get(i).send(Frames.auth(accounts.get(i), "burst")));
+    }
+    for (int i = 0; i < clients.size(); i++) {
+      JsonNode reply = clients.get(i).replyTo(ids.get(i));
+      if (i % 4 == 3) {
+        Frames.assertError(reply, "UNAUTHENTICATED");
+        assertEquals(4401, clients.get(i).awaitClose());
+      } else {
+        assertEquals("ack", reply.get("type").asText(), reply.toString());
+        assertEquals(accounts.get(i).id(), reply.get("userId").asLong(), reply.toString());
+      }
+      clients.get(i).close();
+    }
+  }
+
+  @Test
   @DisplayName("lastActiveAt is kept cheaply: calls within a minute write nothing; the first call after a minute moves it")
   void lastActive() throws InterruptedException {
     Api.Account alice = node(0).newAccount("alice");
