@@ -199,8 +199,6 @@ public final class Bench {
       List<String> tokens = p.tokens(ids, 32);
       report("setup", "%d existing users with a session each, %d source address(es)", users,
           LoadClient.sourceAddressesFor(users));
-      NodeMemory.Usage before = memory.usage();
-      var histogramBefore = memory.histogram();
       List<LoadClient.Target> targets = new ArrayList<>();
       for (int i = 0; i < users; i++) {
         targets.add(new LoadClient.Target(nodes.get(i % nodes.size()), tokens.get(i), "idle", frame -> {}));
@@ -218,6 +216,11 @@ public final class Bench {
         boolean idle = NodesIdle.await(pids, 1000, 5, 30_000);
         report("  settled", "%s", idle ? "nodes idle (under 5 % of a core for 1 s)" : "nodes still busy after 30 s");
       }
+      // The baseline: the node as it is before the measured logins, so what the connections add is what
+      // they hold, not the code the JIT compiled or the buffer pools grown by earlier rounds (with
+      // rounds=1 it is a freshly started node, and those count).
+      NodeMemory.Usage before = memory.usage();
+      var histogramBefore = memory.histogram();
       CpuSplit cpu = cpu();
       CpuSplit.Sample cpuBefore = cpu.sample();
       long start = System.nanoTime();
@@ -236,9 +239,9 @@ public final class Bench {
       }
       NodeMemory.Usage after = memory.usage();
       NodeMemory.printDelta(histogramBefore, memory.histogram(), users, intArg("top", 30), "dev.parley.");
-      report("memory per idle connection", "heap after full GC %.2f KB, process RSS %.2f KB (over %d node(s))",
+      report("memory per idle connection", "heap after full GC %.2f KB, process RSS %.2f KB (over %d node(s), from %s)",
           (after.heapAfterGc() - before.heapAfterGc()) / 1024.0 / users, (after.rss() - before.rss()) / 1024.0 / users,
-          pids.size());
+          pids.size(), rounds > 1 ? "the node after the warm-up rounds" : "the freshly started node");
       client.closeAll(sockets);
     }
   }
