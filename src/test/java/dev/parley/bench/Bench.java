@@ -135,7 +135,8 @@ public final class Bench {
       }));
     }
     List<LoadClient.Socket> sockets = client.connectAll(targets, intArg("inflight", 100));
-    report("connected", "%d connections (%d retried after a failed login)", sockets.size(), client.retried());
+    report("connected", "%d connections (%d retried after a failed login), generator transport %s", sockets.size(),
+        client.retried(), client.nativeTransport() ? "epoll" : "NIO");
     List<List<OpenLoop.Sender>> senders = new ArrayList<>();
     List<io.vertx.core.Context> contexts = new ArrayList<>();
     for (int l = 0; l < client.loops(); l++) {

@@ -4,6 +4,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.WebSocket;
+import io.vertx.core.internal.ContextInternal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -13,9 +14,9 @@ import java.util.concurrent.atomic.LongAccumulator;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * An open-loop sender: each event loop sends its share of a fixed rate on a 1 ms timer, never
- * waiting for acks, each message stamped with the moment it was due ({@link SendSchedule}: the
- * loops interleaved, a message sent at the first tick at or after that moment), not when it went out, so
+ * An open-loop sender: each event loop sends its share of a fixed rate, each message when it is
+ * due, never waiting for acks, each stamped with the moment it was due ({@link SendSchedule}: the
+ * loops interleaved; {@link #sendDue} sleeps to the next due moment), not when it went out, so
  * a stall anywhere shows as latency instead of as a lower rate (coordinated omission avoided).
  * Receivers call {@link #frame} with every frame; a message's latency is now minus its stamp.
  */
@@ -150,6 +151,34 @@ final class OpenLoop {
   }
 
   /**
+   * Sends what is due on this loop, then waits on the loop's own timer until the next message is
+   * due, to the microsecond where the transport allows (epoll's timer; NIO rounds up to the next
+   * millisecond): a send's stamp is when it was due, so any wait for a coarser tick would count
+   * as the server's latency.
+   */
+  private void sendDue(int l, ContextInternal context, List<Sender> mine, SendSchedule schedule, long end, Measure m,
+                       Promise<Void> done, long[] sentHere) {
+    long now = System.nanoTime();
+    long due = schedule.dueBy(now);
+    while (sentHere[0] < due) {
+      long stamp = schedule.dueAt(sentHere[0]);
+      Sender s = mine.get((int) (sequence[l] % mine.size()));
+      long n = sequence[l]++;
+      s.socket().writeTextMessage("{\"type\":\"send\",\"id\":\"s" + stamp + "\",\"conversationId\":"
+          + s.conversationId() + ",\"clientMsgId\":\"l" + l + "_" + n + "\",\"text\":\"b" + stamp + "\"}");
+      sentHere[0]++;
+      m.sent.increment();
+    }
+    if (sentHere[0] >= schedule.count() || now >= end) {
+      done.complete();
+      return;
+    }
+    long wait = Math.max(0, Math.min(schedule.dueAt(sentHere[0]), end) - System.nanoTime());
+    context.nettyEventLoop().schedule(() -> context.emit(v -> sendDue(l, context, mine, schedule, end, m, done, sentHere)),
+        wait, TimeUnit.NANOSECONDS);
+  }
+
+  /**
    * Sends at {@code rate} messages/s for {@code seconds}, then waits up to {@code drainSeconds}
    * for the deliveries; what has not arrived by then counts as lost.
    */
@@ -169,26 +198,8 @@ final class OpenLoop {
           contexts.size());
       Promise<Void> done = Promise.promise();
       int l = loop;
-      contexts.get(loop).runOnContext(v -> {
-        long[] sentHere = {0};
-        contexts.get(l).owner().setPeriodic(1, timer -> {
-          long now = System.nanoTime();
-          long due = schedule.dueBy(now);
-          while (sentHere[0] < due) {
-            long stamp = schedule.dueAt(sentHere[0]);
-            Sender s = mine.get((int) (sequence[l] % mine.size()));
-            long n = sequence[l]++;
-            s.socket().writeTextMessage("{\"type\":\"send\",\"id\":\"s" + stamp + "\",\"conversationId\":"
-                + s.conversationId() + ",\"clientMsgId\":\"l" + l + "_" + n + "\",\"text\":\"b" + stamp + "\"}");
-            sentHere[0]++;
-            m.sent.increment();
-          }
-          if (sentHere[0] >= schedule.count() || now >= end) {
-            contexts.get(l).owner().cancelTimer(timer);
-            done.complete();
-          }
-        });
-      });
+      ContextInternal context = (ContextInternal) contexts.get(loop);
+      context.runOnContext(v -> sendDue(l, context, mine, schedule, end, m, done, new long[1]));
       loops.add(done.future().toCompletionStage().toCompletableFuture());
     }
     CompletableFuture.allOf(loops.toArray(CompletableFuture[]::new)).get((long) seconds + 30, TimeUnit.SECONDS);
