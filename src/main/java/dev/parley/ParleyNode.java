@@ -96,7 +96,9 @@ public final class ParleyNode {
   }
 
   private static Future<Vertx> createVertx(AppConfig config, NodeMetrics metrics) {
-    VertxOptions options = new VertxOptions().setPreferNativeTransport(false);
+    // Netty's native epoll where it loads (Linux x86-64): fewer system calls and copies per frame than
+    // NIO (docs/performance.md, session 8); elsewhere Vert.x says why and runs on NIO.
+    VertxOptions options = new VertxOptions().setPreferNativeTransport(true);
     var builder = Vertx.builder();
     if (config.ops().metricsPort() != 0) {
       // Vert.x's HTTP server, event bus and SQL pool meters go into the node's own registry; its
@@ -171,7 +173,8 @@ public final class ParleyNode {
               watchMembers(hz, lease[0]);
             }
             lifecycle.ready();
-            LOG.info("Parley node {} serving http://{}:{}/", nodeId, config.http().host(), config.http().port());
+            LOG.info("Parley node {} serving http://{}:{}/ (transport: {})", nodeId, config.http().host(),
+                config.http().port(), vertx.isNativeTransportEnabled() ? "native epoll" : "NIO");
             return new ParleyNode(vertx, pool, crypto, presence, lease[0], nodeId, sessions, store[0], store[1],
                 store[2], pushWorker, lifecycle, port);
           }));
