@@ -169,10 +169,10 @@ public final class PushOutbox {
 
   /**
    * One fold pass at {@code now}: pending reads first, then the unread events of up to
-   * {@code conversations} conversations. Returns how many conversations it advanced (so the
-   * caller runs another pass at once while there is a backlog).
+   * {@code conversations} conversations, each by at most {@link #EVENTS_PER_PASS} events. Says
+   * whether it left a backlog (so the caller runs another pass at once).
    */
-  public Future<Integer> fold(long now, boolean webhook, int conversations) {
+  public Future<Pass> fold(long now, boolean webhook, int conversations) {
     return pool.withTransaction(conn -> {
       Map<List<Long>, NoticeRow> rows = new LinkedHashMap<>();
       return conn.preparedQuery(LOCK_READS).execute(Tuple.of(conversations))
@@ -186,20 +186,23 @@ public final class PushOutbox {
     });
   }
 
-  private Future<Integer> foldEvents(SqlConnection conn, RowSet<Row> cursors, Map<List<Long>, NoticeRow> rows, long now,
-                                     boolean webhook) {
+  private Future<Pass> foldEvents(SqlConnection conn, RowSet<Row> cursors, Map<List<Long>, NoticeRow> rows, long now,
+                                  boolean webhook) {
     int n = cursors == null ? 0 : cursors.size();
     Long[] ids = new Long[n];
     Long[] after = new Long[n];
     Long[] upto = new Long[n];
+    boolean capped = false;
     int i = 0;
     if (cursors != null) {
       for (Row row : cursors) {
         ids[i] = row.getLong("id");
         after[i] = row.getLong("push_seq");
-        upto[i++] = Math.min(row.getLong("last_seq"), row.getLong("push_seq") + EVENTS_PER_PASS);
+        upto[i] = Math.min(row.getLong("last_seq"), row.getLong("push_seq") + EVENTS_PER_PASS);
+        capped |= upto[i++] < row.getLong("last_seq");
       }
     }
+    boolean cappedAny = capped;
     Future<RowSet<Row>> recipients = n == 0 ? Future.succeededFuture(null)
         : conn.preparedQuery(RECIPIENTS).execute(Tuple.of((Object) ids, (Object) after, (Object) upto, webhook));
     return recipients.compose(events -> {
@@ -227,9 +230,29 @@ public final class PushOutbox {
             : conn.preparedQuery(WRITE_NOTICES).execute(writeTuple(changed.values()));
         return written.compose(w -> n == 0 ? Future.succeededFuture()
                 : conn.preparedQuery(ADVANCE).execute(Tuple.of((Object) ids, (Object) upto)))
-            .map(v -> n);
+            .map(v -> new Pass(n, cappedAny));
       });
     });
+  }
+
+  /**
+   * What a fold pass did.
+   *
+   * @param advanced conversations whose cursor it moved
+   * @param capped   whether one of them has more unread events than a pass takes
+   *                 ({@link PushOutbox#EVENTS_PER_PASS}): a conversation busier than a pass per poll
+   */
+  public record Pass(int advanced, boolean capped) {
+
+    /**
+     * Whether events are left for another pass at once: every conversation asked for was taken
+     * (more may wait), or one was cut at the per-pass bound. Without the second, one room sending
+     * faster than 500 events per poll (2,000/s at the default 250 ms) outran push for good
+     * (docs/performance.md, session 8).
+     */
+    public boolean leftBacklog(int asked) {
+      return advanced >= asked || capped;
+    }
   }
 
   /** Reads first, then events in log order: what the rule makes of them, for every row that changed. */

@@ -40,6 +40,8 @@ public final class PushVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(PushVerticle.class);
   /** Conversations folded per statement round. */
   private static final int FOLD_BATCH = 200;
+  /** Fold passes per tick at most: 100 x 500 events of one conversation, then the tick claims what is due. */
+  private static final int MAX_FOLD_PASSES = 100;
   private static final long MAX_BACKOFF_MS = 10_000;
 
   private final Pool pool;
@@ -108,16 +110,21 @@ public final class PushVerticle extends VerticleBase {
       return;
     }
     ticking = true;
-    foldAll()
+    foldAll(MAX_FOLD_PASSES)
         .compose(v -> claim())
         .onFailure(failure -> LOG.warn("push pass failed (retried at the next poll)", failure))
         .onComplete(done -> ticking = false);
   }
 
-  /** Folds until no conversation is left with unread events (a backlog is worked off in one tick). */
-  private Future<Void> foldAll() {
+  /**
+   * Folds until no conversation is left with unread events (a backlog is worked off in one tick),
+   * at most {@code passesLeft} passes, so a tick under a load push cannot keep up with still
+   * claims and sends what is due.
+   */
+  private Future<Void> foldAll(int passesLeft) {
     return outbox.fold(clock.getAsLong(), webhook != null, FOLD_BATCH)
-        .compose(advanced -> advanced == FOLD_BATCH ? foldAll() : Future.succeededFuture());
+        .compose(pass -> pass.leftBacklog(FOLD_BATCH) && passesLeft > 1 ? foldAll(passesLeft - 1)
+            : Future.succeededFuture());
   }
 
   private Future<Void> claim() {
