@@ -73,7 +73,9 @@ if [ "$SCENARIO" = explain ]; then # the node has migrated the database; the res
   for a in "${ARGS[@]}"; do
     case "$a" in rows=*) rows=${a#rows=} ;; messages=*) messages=${a#messages=} ;; esac
   done
-  timeout $((900 + messages / 5000)) psql -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -d "$DB" -v rows="$rows" -v per=$((messages / 1000)) -f "$ROOT/bench/explain-append.sql"
+  append_one=$(java -cp target/test-classes:target/classes dev.parley.store.AppendStatementText)
+  timeout $((900 + messages / 5000)) psql -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -d "$DB" -v rows="$rows" \
+    -v per=$((messages / 1000)) -v append_one="$append_one" -f "$ROOT/bench/explain-append.sql"
   exit 0
 fi
 # Bounded: a scenario that hangs is stopped after 15 minutes.

@@ -38,48 +38,11 @@ SET client_min_messages = notice;
 :batch
 
 -- The statement of nearly every append at light load: a batch of one send without mentions runs
--- store.AppendBatch.APPEND_ONE instead of the function (the text below is that constant, checked
--- by BenchScriptsTest). One send to the first conversation, cold then warm, rolled back.
+-- store.AppendBatch.APPEND_ONE instead of the function; bench.sh passes that constant's text in as
+-- :append_one. One send to the first conversation, cold then warm, rolled back.
 RESET auto_explain.log_min_duration;
 SET client_min_messages = warning;
-PREPARE append_one (bigint, bigint, text, text, bigint, text, text, bigint) AS
-WITH snapshot AS (
-  SELECT c.members_version,
-         EXISTS (SELECT 1 FROM members m WHERE m.conversation_id = c.id AND m.user_id = $2) AS member
-  FROM conversations c WHERE c.id = $1),
-prior AS (
-  SELECT x.conversation_id, x.message_id, x.seq, x.ts FROM events x
-  WHERE x.kind = 'message' AND x.sender_id = $2 AND x.client_msg_id = $3),
-reply AS (
-  SELECT $5::bigint IS NULL OR EXISTS (SELECT 1 FROM events r WHERE r.kind = 'message'
-           AND r.message_id = $5::bigint AND r.conversation_id = $1) AS valid),
-bumped AS (
-  UPDATE conversations c SET last_seq = c.last_seq + 1, message_count = c.message_count + 1,
-         last_activity = (extract(epoch FROM clock_timestamp()) * 1000)::bigint
-  FROM snapshot s
-  WHERE c.id = $1 AND s.member AND c.members_version = s.members_version
-    AND NOT EXISTS (SELECT 1 FROM prior) AND (SELECT valid FROM reply)
-  RETURNING c.last_seq, c.message_count, c.last_activity),
-inserted AS (
-  INSERT INTO events (conversation_id, seq, kind, message_id, sender_id, client_msg_id, text, status, ts,
-                      reply_to, mentions, attachments, search_vector, msg_no)
-  SELECT $1, b.last_seq, 'message', nextval('message_ids'), $2, $3, $4, 'normal', b.last_activity,
-         $5::bigint, NULL, $6::text::jsonb, array_to_tsvector(string_to_array($7, ' ')), b.message_count
-  FROM bumped b
-  RETURNING message_id, seq, ts)
-SELECT 1,
-       CASE WHEN p.seq IS NOT NULL THEN 'duplicate'
-            WHEN i.seq IS NOT NULL THEN 'appended'
-            WHEN s.member IS NOT TRUE THEN 'not_member'
-            WHEN NOT (SELECT valid FROM reply) THEN 'bad_reply'
-            ELSE 'raced' END,
-       coalesce(p.conversation_id, $1), coalesce(p.message_id, i.message_id), coalesce(p.seq, i.seq),
-       coalesce(p.ts, i.ts),
-       CASE WHEN i.seq IS NOT NULL AND s.members_version IS DISTINCT FROM $8
-            THEN (SELECT array_agg(m.user_id) FROM members m WHERE m.conversation_id = $1) END,
-       NULL::bigint[],
-       CASE WHEN i.seq IS NOT NULL THEN s.members_version END
-FROM (SELECT 1) one LEFT JOIN inserted i ON true LEFT JOIN prior p ON true LEFT JOIN snapshot s ON true;
+PREPARE append_one (bigint, bigint, text, text, bigint, text, text, bigint) AS :append_one;
 SET client_min_messages = notice;
 \set one 'BEGIN; EXPLAIN (ANALYZE, BUFFERS) EXECUTE append_one(1, 1, \'one1\', \'a new message\', NULL, \'[]\', \'a new message\', -1); ROLLBACK;'
 \echo '---- one send without mentions (APPEND_ONE), cold'

@@ -8,9 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.parley.bus.AppendMessage;
 import io.vertx.sqlclient.Tuple;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -82,17 +79,5 @@ class AppendBatchTest {
     lists.put(1, 4, new long[] {10, 11, 12}); // a later batch read a newer list meanwhile
     assertArrayEquals(new long[] {10, 11}, second.members(1, 3, null, lists), "the list held when the batch was made");
     assertThrows(IllegalStateException.class, () -> second.members(1, 5, null, lists), "a version it did not hold");
-  }
-
-  @Test
-  @DisplayName("the benchmark's plan of the one-send append is the plan of the statement the store runs")
-  void benchmarkExplainsTheShippedStatement() throws IOException {
-    String script = Files.readString(Path.of("bench/explain-append.sql"));
-    assertTrue(oneLine(script).contains(oneLine(AppendBatch.APPEND_ONE)),
-        "bench/explain-append.sql must PREPARE AppendBatch.APPEND_ONE as it is");
-  }
-
-  private static String oneLine(String sql) {
-    return sql.replaceAll("\\s+", " ");
   }
 }
