@@ -24,7 +24,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -163,19 +166,21 @@ class HttpHardeningIT {
       socket.setSoTimeout((HEADER_TIMEOUT_S + 8) * 1000);
       OutputStream out = socket.getOutputStream();
       out.write("GET /api/v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\n".getBytes(StandardCharsets.US_ASCII));
-      AtomicBoolean stop = new AtomicBoolean();
-      Thread trickle = new Thread(() -> {
+      // One more header line every 300 ms, on a schedule (the pace is the attack, not a wait), until
+      // the server closes the socket or 100 lines have gone.
+      ScheduledExecutorService trickle = Executors.newSingleThreadScheduledExecutor();
+      AtomicInteger lines = new AtomicInteger();
+      trickle.scheduleAtFixedRate(() -> {
+        int i = lines.getAndIncrement();
         try {
-          for (int i = 0; !stop.get() && i < 100; i++) {
+          if (i < 100) {
             out.write(("X-Slow-" + i + ": y\r\n").getBytes(StandardCharsets.US_ASCII));
             out.flush();
-            Thread.sleep(300);
           }
-        } catch (IOException | InterruptedException closed) {
-          // the server closed the connection: what we are waiting for
+        } catch (IOException closed) {
+          throw new IllegalStateException("closed by the server", closed); // ends the schedule
         }
-      });
-      trickle.start();
+      }, 0, 300, TimeUnit.MILLISECONDS);
       long started = System.nanoTime();
       InputStream in = socket.getInputStream();
       int read;
@@ -186,8 +191,8 @@ class HttpHardeningIT {
       } catch (IOException reset) {
         read = -1;
       } finally {
-        stop.set(true);
-        trickle.join(5_000);
+        trickle.shutdownNow();
+        trickle.awaitTermination(5, TimeUnit.SECONDS);
       }
       assertEquals(-1, read, "closed without an answer");
       assertTrue(System.nanoTime() - started < Duration.ofSeconds(HEADER_TIMEOUT_S + 8).toNanos());
