@@ -168,6 +168,17 @@ public final class PushOutbox {
   }
 
   /**
+   * Fold passes at {@code now} until none leaves a backlog ({@link Pass#leftBacklog}), at most
+   * {@code maxPasses}, so a caller under a load push cannot keep up with still gets to claim and
+   * send what is due. Returns how many passes ran.
+   */
+  public Future<Integer> foldUntilCaughtUp(long now, boolean webhook, int conversations, int maxPasses) {
+    return fold(now, webhook, conversations).compose(pass -> pass.leftBacklog(conversations) && maxPasses > 1
+        ? foldUntilCaughtUp(now, webhook, conversations, maxPasses - 1).map(more -> more + 1)
+        : Future.succeededFuture(1));
+  }
+
+  /**
    * One fold pass at {@code now}: pending reads first, then the unread events of up to
    * {@code conversations} conversations, each by at most {@link #EVENTS_PER_PASS} events. Says
    * whether it left a backlog (so the caller runs another pass at once).

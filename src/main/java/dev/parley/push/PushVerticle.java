@@ -110,21 +110,11 @@ public final class PushVerticle extends VerticleBase {
       return;
     }
     ticking = true;
-    foldAll(MAX_FOLD_PASSES)
-        .compose(v -> claim())
+    // a backlog is worked off in one tick, up to MAX_FOLD_PASSES passes; then what is due is claimed
+    outbox.foldUntilCaughtUp(clock.getAsLong(), webhook != null, FOLD_BATCH, MAX_FOLD_PASSES)
+        .compose(passes -> claim())
         .onFailure(failure -> LOG.warn("push pass failed (retried at the next poll)", failure))
         .onComplete(done -> ticking = false);
-  }
-
-  /**
-   * Folds until no conversation is left with unread events (a backlog is worked off in one tick),
-   * at most {@code passesLeft} passes, so a tick under a load push cannot keep up with still
-   * claims and sends what is due.
-   */
-  private Future<Void> foldAll(int passesLeft) {
-    return outbox.fold(clock.getAsLong(), webhook != null, FOLD_BATCH)
-        .compose(pass -> pass.leftBacklog(FOLD_BATCH) && passesLeft > 1 ? foldAll(passesLeft - 1)
-            : Future.succeededFuture());
   }
 
   private Future<Void> claim() {

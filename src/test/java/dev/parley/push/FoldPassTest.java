@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-/** When a fold pass leaves work for another pass at once (PushIT and the room benchmark run the passes on PostgreSQL). */
+/** When a fold pass leaves work for another pass at once (PushFoldIT runs the passes on PostgreSQL). */
 class FoldPassTest {
 
   @Test
