@@ -41,6 +41,16 @@ class ChatClusterIT {
   }
 
   @Test
+  @DisplayName("every node runs on Netty's native epoll transport where it loads (Linux x86-64)")
+  void nodesOnNativeTransport() {
+    org.junit.jupiter.api.Assumptions.assumeTrue("Linux".equals(System.getProperty("os.name"))
+        && "amd64".equals(System.getProperty("os.arch")), "the native library shipped is linux-x86_64");
+    for (int i = 0; i < 2; i++) {
+      assertTrue(cluster.get().node(i).vertx().isNativeTransportEnabled(), "node " + i);
+    }
+  }
+
+  @Test
   @DisplayName("a message reaches the recipient's two devices on two nodes and the sender's other device, not the sending connection")
   void crossNodeDelivery() {
     Api.Account alice = api.newAccount("alice");

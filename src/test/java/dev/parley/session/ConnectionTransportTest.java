@@ -60,7 +60,9 @@ class ConnectionTransportTest {
 
   @BeforeEach
   void setUp() throws Exception {
-    vertx = Vertx.vertx();
+    // On the transport the node prefers (ParleyNode): native epoll where it loads, so the reflection
+    // below is checked on the channels the node really serves.
+    vertx = Vertx.vertx(new io.vertx.core.VertxOptions().setPreferNativeTransport(true));
     clientVertx = Vertx.vertx();
     // As EdgeServer: the handshake is accepted before the socket reaches its handler (which is
     // when the connection can change its pipeline).
@@ -163,6 +165,15 @@ class ConnectionTransportTest {
 
     assertEquals(List.of("frame 1", "frame 2", "frame 3", "frame 4", "frame 5"), received);
     assertEquals(1, socketFlushes.get(), "flushes that reached the socket for five frames of one task");
+  }
+
+  @Test
+  @DisplayName("on Linux x86-64 the server runs on Netty's native epoll transport, which the node prefers")
+  void nativeTransport() {
+    org.junit.jupiter.api.Assumptions.assumeTrue("Linux".equals(System.getProperty("os.name"))
+        && "amd64".equals(System.getProperty("os.arch")), "the native library shipped is linux-x86_64");
+    assertTrue(vertx.isNativeTransportEnabled(), "netty-transport-native-epoll did not load: "
+        + vertx.unavailableNativeTransportCause());
   }
 
   @Test
